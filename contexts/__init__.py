@@ -1,0 +1,1 @@
+"""Bundled JSON-LD contexts: data files read with importlib.resources (see SOURCES.md)."""

@@ -1,0 +1,183 @@
+"""The microcred exception hierarchy: every error has a stable code, a message and a JSON path.
+
+`issue()`/`sign()` and the builders raise these for misuse or bad input; `verify()` never
+raises them to its caller but turns each into a `Problem` of its result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+if TYPE_CHECKING:
+    from microcred.result import Problem
+
+__all__ = [
+    "CanonicalizationError",
+    "CanonicalizationLimitError",
+    "DataLossError",
+    "FieldError",
+    "InvalidContextError",
+    "InvalidKeyError",
+    "InvalidMicroCredential",
+    "JsonLdError",
+    "KeyTypeMismatchError",
+    "MalformedDocumentError",
+    "MalformedProofError",
+    "MicrocredError",
+    "Path",
+    "ProofGenerationError",
+    "ProtectedTermRedefinitionError",
+    "UnknownContextError",
+    "UnsupportedCryptosuiteError",
+    "format_path",
+]
+
+Path = tuple[str | int, ...]
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """Render a JSON path as `$.credentialSubject.hasClaim[0].title` for messages."""
+    out = "$"
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+class MicrocredError(Exception):
+    """Base of every microcred error: `code` (stable, machine-readable), `message`, `path`."""
+
+    code: ClassVar[str] = "MICROCRED_ERROR"
+
+    def __init__(self, message: str, *, path: Sequence[str | int] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path: Path = tuple(path)
+
+    def __str__(self) -> str:
+        return f"{self.message} (at {format_path(self.path)})" if self.path else self.message
+
+    def to_problem(self) -> Problem:
+        """This error as a `Problem` for a verification result."""
+        from microcred.result import Problem
+
+        return Problem(self.code, self.message, self.path)
+
+
+class FieldError(NamedTuple):
+    """One validation failure: where (path into the input), what kind (code), and why."""
+
+    path: Path
+    code: str
+    message: str
+
+
+class InvalidMicroCredential(MicrocredError):
+    """A micro-credential failed validation; `errors` lists every (path, code, message)."""
+
+    code: ClassVar[str] = "INVALID_MICROCREDENTIAL"
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        first = self.errors[0] if self.errors else FieldError((), "invalid", "invalid")
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        super().__init__(
+            f"invalid micro-credential: {format_path(first.path)}: {first.message}{more}",
+            path=first.path,
+        )
+
+
+class MalformedDocumentError(MicrocredError):
+    """A document handed to sign()/issue() is not the JSON shape the spec requires."""
+
+    code: ClassVar[str] = "MALFORMED_VALUE_ERROR"
+
+
+class JsonLdError(MicrocredError):
+    """JSON-LD processing of a document failed (base of the JSON-LD errors)."""
+
+    code: ClassVar[str] = "JSONLD_PROCESSING_ERROR"
+
+
+class UnknownContextError(JsonLdError):
+    """A context URL is neither bundled nor served by the caller's loader (we never fetch)."""
+
+    code: ClassVar[str] = "UNKNOWN_CONTEXT"
+
+    def __init__(self, url: str, *, path: Sequence[str | int] = ()) -> None:
+        self.url = url
+        super().__init__(
+            f"unknown JSON-LD context {url!r}: not bundled and no loader serves it", path=path
+        )
+
+
+class InvalidContextError(JsonLdError):
+    """A context is not a valid JSON-LD context; `context` and `term` name the culprit."""
+
+    code: ClassVar[str] = "INVALID_CONTEXT"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        context: str | None = None,
+        term: str | None = None,
+        path: Sequence[str | int] = (),
+    ) -> None:
+        self.context = context
+        self.term = term
+        super().__init__(message, path=path)
+
+
+class ProtectedTermRedefinitionError(InvalidContextError):
+    """A context tries to redefine a term that an earlier context protects."""
+
+    code: ClassVar[str] = "PROTECTED_TERM_REDEFINITION"
+
+
+class DataLossError(JsonLdError):
+    """JSON-LD expansion would silently drop data (undefined term, relative IRI): DI §2.4.3."""
+
+    code: ClassVar[str] = "DATA_LOSS_DETECTION_ERROR"
+
+
+class CanonicalizationError(MicrocredError):
+    """Canonicalisation (RDFC-1.0 or JCS) of a document failed."""
+
+    code: ClassVar[str] = "PROOF_TRANSFORMATION_ERROR"
+
+
+class CanonicalizationLimitError(CanonicalizationError):
+    """RDFC-1.0 stopped at its work limit: the dataset looks like a poison graph."""
+
+    code: ClassVar[str] = "CANONICALIZATION_LIMIT_EXCEEDED"
+
+
+class InvalidKeyError(MicrocredError):
+    """Key material is malformed or of the wrong kind (e.g. a secret key where a public one goes)."""
+
+    code: ClassVar[str] = "INVALID_KEY"
+
+
+class KeyTypeMismatchError(MicrocredError):
+    """The key's type does not fit the cryptosuite (e.g. a P-256 key under eddsa-rdfc-2022)."""
+
+    code: ClassVar[str] = "KEY_TYPE_MISMATCH"
+
+
+class UnsupportedCryptosuiteError(MicrocredError):
+    """The cryptosuite is unknown or not in the caller's allowlist."""
+
+    code: ClassVar[str] = "UNSUPPORTED_CRYPTOSUITE"
+
+
+class ProofGenerationError(MicrocredError):
+    """A proof cannot be created from the given options (DI §4.2)."""
+
+    code: ClassVar[str] = "PROOF_GENERATION_ERROR"
+
+
+class MalformedProofError(MicrocredError):
+    """A proof object lacks a required property or holds a malformed value (DI §4.4)."""
+
+    code: ClassVar[str] = "MALFORMED_PROOF_ERROR"

@@ -1,0 +1,1 @@
+"""JSON-LD processing: the offline loader, safe expansion to RDF, canonicalisation."""
