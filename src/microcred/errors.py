@@ -154,7 +154,7 @@ class CanonicalizationLimitError(CanonicalizationError):
 
 
 class InvalidKeyError(MicrocredError):
-    """Key material is malformed or of the wrong kind (e.g. a secret key where a public one goes)."""
+    """Key material is malformed or of the wrong kind (a secret key where a public key goes)."""
 
     code: ClassVar[str] = "INVALID_KEY"
 

@@ -34,7 +34,12 @@ class Problem:
     def to_dict(self) -> dict[str, Any]:
         """JSON form: code, message, path (list) and the same path as a JSON Pointer."""
         pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
-        return {"code": self.code, "message": self.message, "path": list(self.path), "pointer": pointer}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "path": list(self.path),
+            "pointer": pointer,
+        }
 
 
 class CheckStatus(StrEnum):
@@ -81,7 +86,11 @@ class Check:
         """FAILED if there are problems, WARNING if only warnings, else PASSED."""
         problems, warnings = tuple(problems), tuple(warnings)
         status = (
-            CheckStatus.FAILED if problems else CheckStatus.WARNING if warnings else CheckStatus.PASSED
+            CheckStatus.FAILED
+            if problems
+            else CheckStatus.WARNING
+            if warnings
+            else CheckStatus.PASSED
         )
         return cls(name, status, problems, warnings, details or {})
 
