@@ -18,8 +18,10 @@ __all__ = [
     "DataLossError",
     "FieldError",
     "InvalidContextError",
+    "InvalidDidError",
     "InvalidKeyError",
     "InvalidMicroCredential",
+    "InvalidMultibaseError",
     "JsonLdError",
     "KeyTypeMismatchError",
     "MalformedDocumentError",
@@ -181,3 +183,16 @@ class MalformedProofError(MicrocredError):
     """A proof object lacks a required property or holds a malformed value (DI §4.4)."""
 
     code: ClassVar[str] = "MALFORMED_PROOF_ERROR"
+
+
+class InvalidMultibaseError(MicrocredError):
+    """A multibase value has an unsupported header, characters outside its alphabet, or a
+    non-canonical form (multibase draft; base58btc `z`, base64url-no-pad `u`)."""
+
+    code: ClassVar[str] = "INVALID_MULTIBASE"
+
+
+class InvalidDidError(MicrocredError):
+    """A DID is malformed, names a method we do not resolve, or does not encode a usable key."""
+
+    code: ClassVar[str] = "INVALID_DID"
