@@ -22,16 +22,19 @@ __all__ = [
     "InvalidKeyError",
     "InvalidMicroCredential",
     "InvalidMultibaseError",
+    "InvalidRdfTermError",
     "JsonLdError",
     "KeyTypeMismatchError",
     "MalformedDocumentError",
     "MalformedProofError",
     "MicrocredError",
+    "NQuadsSyntaxError",
     "Path",
     "ProofGenerationError",
     "ProtectedTermRedefinitionError",
     "UnknownContextError",
     "UnsupportedCryptosuiteError",
+    "UnsupportedHashAlgorithmError",
     "format_path",
 ]
 
@@ -196,3 +199,27 @@ class InvalidDidError(MicrocredError):
     """A DID is malformed, names a method we do not resolve, or does not encode a usable key."""
 
     code: ClassVar[str] = "INVALID_DID"
+
+
+class NQuadsSyntaxError(CanonicalizationError):
+    """An N-Quads document does not follow the grammar (RDF 1.1 N-Quads); `line` is 1-based."""
+
+    code: ClassVar[str] = "NQUADS_SYNTAX_ERROR"
+
+    def __init__(
+        self, message: str, *, line: int | None = None, path: Sequence[str | int] = ()
+    ) -> None:
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line is not None else message, path=path)
+
+
+class InvalidRdfTermError(CanonicalizationError):
+    """A value cannot be an RDF term in canonical N-Quads (relative IRI, bad label or tag)."""
+
+    code: ClassVar[str] = "INVALID_RDF_TERM"
+
+
+class UnsupportedHashAlgorithmError(CanonicalizationError):
+    """RDFC-1.0 was asked for a hash algorithm other than SHA-256 or SHA-384."""
+
+    code: ClassVar[str] = "UNSUPPORTED_HASH_ALGORITHM"
