@@ -17,6 +17,7 @@ __all__ = [
     "CanonicalizationLimitError",
     "DataLossError",
     "FieldError",
+    "InvalidCertificateError",
     "InvalidContextError",
     "InvalidDidError",
     "InvalidKeyError",
@@ -32,6 +33,7 @@ __all__ = [
     "Path",
     "ProofGenerationError",
     "ProtectedTermRedefinitionError",
+    "SealError",
     "UnknownContextError",
     "UnsupportedCryptosuiteError",
     "UnsupportedHashAlgorithmError",
@@ -223,3 +225,15 @@ class UnsupportedHashAlgorithmError(CanonicalizationError):
     """RDFC-1.0 was asked for a hash algorithm other than SHA-256 or SHA-384."""
 
     code: ClassVar[str] = "UNSUPPORTED_HASH_ALGORITHM"
+
+
+class SealError(MicrocredError):
+    """A JAdES seal cannot be made from the given key, certificates or options."""
+
+    code: ClassVar[str] = "SEAL_ERROR"
+
+
+class InvalidCertificateError(MicrocredError):
+    """Certificate material is not a parsable X.509 certificate (PEM or DER)."""
+
+    code: ClassVar[str] = "INVALID_CERTIFICATE"

@@ -1,0 +1,156 @@
+"""Offline check of a seal's signing certificate: validity at signing time, key usage, and a
+certification path to a trust anchor the caller supplies (RFC 5280 §6 via cryptography).
+
+Trust is never inferred from the document: without anchors the certificate is "untrusted" and
+the check is INDETERMINATE. Revocation (OCSP/CRL) and EU trusted lists are out of scope here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.verification import (
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
+
+from microcred.errors import Path
+from microcred.result import Check, CheckStatus, Problem
+from microcred.timestamps import format_timestamp
+
+__all__ = ["assess_certificate"]
+
+_MAX_DEPTH = 8
+
+
+def assess_certificate(
+    chain: Sequence[x509.Certificate],
+    pool: Sequence[x509.Certificate],
+    anchors: Sequence[x509.Certificate],
+    signing_time: tuple[datetime, str],
+    now: datetime,
+    path: Path,
+) -> Check:
+    """The "certificate" check of one signature whose x5c is `chain` (leaf first).
+
+    `pool` holds further certificates the seal carries (etsiU xVals) for path building;
+    `signing_time` is the claimed (moment, header name), e.g. (…, "sigT"): JAdES baseline-B
+    requires one, so certificates are judged at it, and `now` only adds an expiry warning.
+    """
+    leaf, (moment, source) = chain[0], signing_time
+    at = (*path, "protected", "x5c", 0)
+    details: dict[str, object] = {
+        "trust": "untrusted",
+        "subject": leaf.subject.rfc4514_string(),
+        "issuer": leaf.issuer.rfc4514_string(),
+        "not_before": format_timestamp(leaf.not_valid_before_utc),
+        "not_after": format_timestamp(leaf.not_valid_after_utc),
+        "validated_at": format_timestamp(moment),
+        "time_source": source,
+    }
+    problems = _leaf_problems(leaf, moment, at)
+    warnings: list[Problem] = []
+    if not problems and now > leaf.not_valid_after_utc:
+        warnings.append(
+            Problem(
+                "CERTIFICATE_EXPIRED_SINCE_SIGNING",
+                f"valid at the claimed signing time ({source}) but expired since; only a verified "
+                "signature time-stamp proves when the seal was made",
+                at,
+            )
+        )
+    if problems:
+        return Check("certificate", CheckStatus.FAILED, tuple(problems), tuple(warnings), details)
+    if not anchors:
+        problem = Problem(
+            "CERTIFICATE_UNTRUSTED",
+            "no trust anchors given: the sealer's certificate chain was not checked (untrusted)",
+            at,
+        )
+        return Check("certificate", CheckStatus.INDETERMINATE, (problem,), tuple(warnings), details)
+    outcome = _certification_path(leaf, [*chain[1:], *pool], anchors, moment)
+    if isinstance(outcome, str):
+        reachable = _reaches_anchor(leaf, [*chain[1:], *pool], anchors)
+        problem = Problem(
+            "CERTIFICATE_CHAIN_INVALID" if reachable else "CERTIFICATE_UNTRUSTED",
+            f"no valid certification path to a trust anchor: {outcome}",
+            at,
+        )
+        return Check("certificate", CheckStatus.FAILED, (problem,), tuple(warnings), details)
+    details.update(trust="trusted", path=[c.subject.rfc4514_string() for c in outcome])
+    return Check.from_problems("certificate", (), warnings, details)
+
+
+def _leaf_problems(leaf: x509.Certificate, moment: datetime, at: Path) -> list[Problem]:
+    """Validity period at `moment` and a key usage that allows seals (RFC 5280 §4.2.1.3)."""
+    problems = []
+    if moment < leaf.not_valid_before_utc:
+        problems.append(Problem("CERTIFICATE_NOT_YET_VALID", "not valid yet at signing time", at))
+    if moment > leaf.not_valid_after_utc:
+        problems.append(Problem("CERTIFICATE_EXPIRED", "expired before the signing time", at))
+    try:
+        usage = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return problems
+    except ValueError as exc:
+        return [*problems, Problem("CERTIFICATE_MALFORMED", f"unreadable extensions: {exc}", at)]
+    if not (usage.digital_signature or usage.content_commitment):
+        problems.append(
+            Problem(
+                "CERTIFICATE_KEY_USAGE_INVALID",
+                "key usage allows neither digitalSignature nor nonRepudiation (contentCommitment)",
+                at,
+            )
+        )
+    return problems
+
+
+def _certification_path(
+    leaf: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    anchors: Sequence[x509.Certificate],
+    moment: datetime,
+) -> list[x509.Certificate] | str:
+    """The verified path leaf → anchor, or why none exists.
+
+    CA certificates follow the Web PKI profile of `cryptography` (basicConstraints, keyCertSign,
+    path length, validity at `moment`); the leaf's extensions are checked by `_leaf_problems`,
+    since e-seal certificates need not carry a SAN or an extended key usage.
+    """
+    der = leaf.public_bytes(Encoding.DER)
+    if any(a.public_bytes(Encoding.DER) == der for a in anchors):
+        return [leaf]  # the caller pinned this very certificate
+    builder = (
+        PolicyBuilder()
+        .store(Store(list(anchors)))
+        .time(moment)
+        .max_chain_depth(_MAX_DEPTH)
+        .extension_policies(
+            ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=ExtensionPolicy.permit_all()
+        )
+    )
+    try:
+        return list(builder.build_client_verifier().verify(leaf, intermediates).chain)
+    except (VerificationError, ValueError) as exc:
+        return str(exc)
+
+
+def _reaches_anchor(
+    leaf: x509.Certificate, pool: list[x509.Certificate], anchors: Sequence[x509.Certificate]
+) -> bool:
+    """Whether issuer names alone lead from `leaf` to an anchor (to tell broken from unknown)."""
+    anchor_names = {a.subject for a in anchors}
+    current = leaf
+    for _ in range(_MAX_DEPTH):
+        if current.issuer in anchor_names:
+            return True
+        parents = [c for c in pool if c.subject == current.issuer and c is not current]
+        if not parents:
+            return False
+        current = parents[0]
+    return False

@@ -1,0 +1,150 @@
+"""JWS JSON Serialization plumbing (RFC 7515 §7.2, RFC 7797): encodings, signing input, envelope.
+
+Reads the General (`signatures` array) and Flattened forms into one shape so every later check
+sees a list of signature entries, each with the JSON path of where it sits in the document.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from microcred.errors import Path
+from microcred.result import Problem
+
+__all__ = [
+    "FORMAT_ERROR",
+    "SignatureEntry",
+    "b64url_decode",
+    "b64url_encode",
+    "is_jades",
+    "parse_json",
+    "read_envelope",
+    "signing_input",
+]
+
+FORMAT_ERROR = "JADES_FORMAT_ERROR"
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def b64url_encode(data: bytes) -> str:
+    """BASE64URL without padding (RFC 7515 §2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Strict BASE64URL decoding: url alphabet only, no padding; ValueError otherwise."""
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("not unpadded base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except binascii.Error as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Parse JSON, rejecting duplicate member names (RFC 7515 §4) and NaN/Infinity.
+
+    Raises ValueError (also for nesting too deep to parse).
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_unique_members, parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+
+
+def signing_input(protected: str, payload: str) -> bytes:
+    """ASCII(BASE64URL(protected header)) || '.' || payload as it stands (RFC 7797 §3).
+
+    With `b64: false` the payload string is signed as its UTF-8 bytes; with `b64: true` it is
+    already the BASE64URL text, so one formula serves both.
+    """
+    return protected.encode("ascii") + b"." + payload.encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureEntry:
+    """One signature of the envelope as it arrived: raw members and their JSON path."""
+
+    path: Path
+    protected: str
+    header: Mapping[str, Any]
+    signature: str
+
+
+def read_envelope(document: object) -> tuple[str, tuple[SignatureEntry, ...]] | Problem:
+    """(payload, signature entries) of a General or Flattened JWS JSON Serialization.
+
+    Returns a Problem instead when the envelope itself is malformed (RFC 7515 §7.2.1–7.2.2).
+    """
+    if not isinstance(document, Mapping):
+        return Problem(FORMAT_ERROR, "a sealed credential is a JSON object (JWS JSON)")
+    payload = document.get("payload")
+    if not isinstance(payload, str):
+        return Problem(
+            FORMAT_ERROR,
+            "payload must be a string (detached payloads are not supported)",
+            ("payload",),
+        )
+    if "signatures" in document:
+        if "signature" in document or "protected" in document:
+            return Problem(FORMAT_ERROR, "mixes General and Flattened serialization members")
+        items = document["signatures"]
+        if not isinstance(items, list) or not items:
+            return Problem(FORMAT_ERROR, "signatures must be a non-empty array", ("signatures",))
+        raw: list[tuple[Path, object]] = [(("signatures", i), s) for i, s in enumerate(items)]
+    else:
+        raw = [((), document)]
+    entries = []
+    for path, item in raw:
+        entry = _entry(path, item)
+        if isinstance(entry, Problem):
+            return entry
+        entries.append(entry)
+    return payload, tuple(entries)
+
+
+def is_jades(document: object) -> bool:
+    """True if `document` looks like a JWS JSON serialization whose header names an `alg`."""
+    envelope = read_envelope(document)
+    if isinstance(envelope, Problem):
+        return False
+    try:
+        header = parse_json(b64url_decode(envelope[1][0].protected))
+    except ValueError:
+        return False
+    return isinstance(header, dict) and isinstance(header.get("alg"), str)
+
+
+def _entry(path: Path, item: object) -> SignatureEntry | Problem:
+    if not isinstance(item, Mapping):
+        return Problem(FORMAT_ERROR, "a signature entry is a JSON object", path)
+    protected, signature = item.get("protected"), item.get("signature")
+    header = item.get("header", {})
+    if not isinstance(protected, str) or not protected:
+        return Problem(
+            FORMAT_ERROR, "protected header missing (JAdES needs one)", (*path, "protected")
+        )
+    if not isinstance(signature, str):
+        return Problem(FORMAT_ERROR, "signature must be a string", (*path, "signature"))
+    if not isinstance(header, Mapping):
+        return Problem(FORMAT_ERROR, "header must be a JSON object", (*path, "header"))
+    return SignatureEntry(path, protected, header, signature)
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            raise ValueError(f"duplicate member name {name!r}")
+        out[name] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")

@@ -1,0 +1,75 @@
+"""Seal a credential as JAdES baseline-B, JWS JSON General Serialization, unencoded payload.
+
+ETSI TS 119 182-1 §5 on RFC 7515 §7.2.1 with RFC 7797 `b64: false`: the payload member is the
+credential's JSON text itself, and the signature covers `BASE64URL(header) || '.' || payload`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from microcred.errors import MalformedDocumentError, SealError
+from microcred.jades.algorithms import SigningKey, default_algorithm, sign
+from microcred.jades.header import protected_header
+from microcred.jades.jws import b64url_encode, signing_input
+from microcred.jades.keystore import (
+    CertificateInput,
+    load_certificates,
+    subject_public_key_info,
+)
+
+__all__ = ["seal", "serialize_payload"]
+
+
+def seal(
+    document: Mapping[str, Any],
+    *,
+    key: SigningKey,
+    certificate_chain: CertificateInput,
+    signing_time: datetime | None = None,
+    algorithm: str | None = None,
+) -> dict[str, Any]:
+    """A new JWS JSON object sealing `document` with `key` and its certificate (leaf first).
+
+    The algorithm defaults to the key's (RSA → RS256, P-256 → ES256, P-384 → ES384); the
+    claimed signing time `sigT` to now, at second precision. The certificate's validity is not
+    judged here: `verify_seal` does that. Raises SealError, KeyTypeMismatchError,
+    InvalidCertificateError, MalformedDocumentError or InvalidOptionError.
+    """
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise SealError(f"{type(key).__name__} cannot seal: use an RSA or EC private key")
+    chain = load_certificates(certificate_chain)
+    if not chain:
+        raise SealError("certificate_chain is empty: the sealing certificate goes first")
+    if subject_public_key_info(chain[0]) != subject_public_key_info(key):
+        raise SealError("the private key does not belong to certificate_chain[0]")
+    name = algorithm or default_algorithm(key)
+    moment = (signing_time or datetime.now(UTC)).replace(microsecond=0)
+    payload = serialize_payload(document)
+    header = protected_header(name, chain, moment)
+    encoded = b64url_encode(json.dumps(header, separators=(",", ":")).encode("ascii"))
+    signature = sign(name, key, signing_input(encoded, payload))
+    return {
+        "payload": payload,
+        "signatures": [{"protected": encoded, "signature": b64url_encode(signature)}],
+    }
+
+
+def serialize_payload(document: Mapping[str, Any]) -> str:
+    """The credential as compact JSON text, non-ASCII kept as UTF-8 (as EDC seals it).
+
+    Deterministic for a given document: member order is kept, nothing is sorted or escaped.
+    """
+    if not isinstance(document, Mapping):
+        raise MalformedDocumentError("a sealed document must be a JSON object")
+    try:
+        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        raise MalformedDocumentError(f"document is not JSON: {exc}") from exc
+    return text

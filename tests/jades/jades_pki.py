@@ -1,0 +1,136 @@
+"""Test helpers for JAdES: a throwaway PKI (cryptography x509 API) and a re-sealing helper.
+
+Nothing here is a real party's key; keys are generated per test session by conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import NameOID
+
+from microcred.jades import SigningKey
+from microcred.jades.algorithms import sign
+from microcred.jades.jws import b64url_decode, b64url_encode, signing_input
+
+T0 = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)  # the signing time of the tests
+LATER = T0 + timedelta(days=1)  # the verification time of the tests
+
+CREDENTIAL: dict[str, Any] = {
+    "@context": [
+        "https://www.w3.org/2018/credentials/v1",
+        "http://data.europa.eu/snb/model/context/edc-ap",
+    ],
+    "id": "urn:credential:6f1f3f44-1b1c-4c83-9a56-1f0c1d7d2a10",
+    "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+    "issuer": {
+        "id": "urn:epass:org:1",
+        "type": "Organisation",
+        "legalName": {"de": "Hochschule Süd"},
+    },
+    "issuanceDate": "2025-03-01T12:00:00Z",
+    "validFrom": "2025-02-28T00:00:00Z",
+    "credentialSubject": {"id": "urn:epass:person:1", "givenName": {"fr": "Zoé"}},
+}
+
+_USAGES = {
+    "seal": {"content_commitment": True, "digital_signature": True},
+    "ca": {"key_cert_sign": True, "crl_sign": True},
+}
+
+
+def name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "LU"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "microcred test PKI"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def key_usage(kind: str) -> x509.KeyUsage:
+    flags = dict.fromkeys(
+        (
+            "digital_signature",
+            "content_commitment",
+            "key_encipherment",
+            "data_encipherment",
+            "key_agreement",
+            "key_cert_sign",
+            "crl_sign",
+            "encipher_only",
+            "decipher_only",
+        ),
+        False,
+    )
+    return x509.KeyUsage(**{**flags, **_USAGES[kind]})
+
+
+def certificate(
+    subject: str,
+    key: SigningKey,
+    issuer: tuple[SigningKey, x509.Certificate] | None = None,
+    *,
+    ca: bool = False,
+    usage: str | None = None,
+    not_before: datetime = T0 - timedelta(days=30),
+    not_after: datetime = T0 + timedelta(days=365),
+    serial: int = 0x1234,
+) -> x509.Certificate:
+    """A certificate for `key`; self-signed when `issuer` (key, cert) is None. No SAN, no EKU."""
+    issuer_key, issuer_name = (
+        (key, name(subject)) if issuer is None else (issuer[0], issuer[1].subject)
+    )
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name(subject))
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(key_usage(usage or ("ca" if ca else "seal")), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+            critical=False,
+        )
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def reseal(
+    sealed: dict[str, Any],
+    key: SigningKey,
+    edit: Callable[[dict[str, Any]], None],
+    *,
+    payload: str | None = None,
+) -> dict[str, Any]:
+    """`sealed` with its protected header changed by `edit` and validly re-signed by `key`.
+
+    Lets a test break one header rule while the signature stays correct.
+    """
+    entry = sealed["signatures"][0]
+    header = json.loads(b64url_decode(entry["protected"]))
+    edit(header)
+    encoded = b64url_encode(json.dumps(header, separators=(",", ":")).encode())
+    text = sealed["payload"] if payload is None else payload
+    signature = sign(header["alg"], key, signing_input(encoded, text))
+    return {
+        "payload": text,
+        "signatures": [{"protected": encoded, "signature": b64url_encode(signature)}],
+    }
+
+
+def protected(sealed: dict[str, Any], index: int = 0) -> dict[str, Any]:
+    """The decoded protected header of signature `index`."""
+    header: dict[str, Any] = json.loads(b64url_decode(sealed["signatures"][index]["protected"]))
+    return header

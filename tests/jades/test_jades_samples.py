@@ -1,0 +1,110 @@
+"""The sealed EDC samples verify offline: the EC's two JAdES-LTA samples and MyNextID's.
+
+Expected values: tests/data/jades/samples.json (read from the samples; see its `_source`).
+Trust is never taken from the sample on its own: the test, as the caller, pins one of the
+certificates the sample carries by its SHA-256 and passes it as the trust anchor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from microcred.jades import is_jades, verify_seal
+from microcred.jades.etsiu import read_unsigned_properties
+from microcred.jades.header import certificate_digest, issuer_serial_kid, read_x5c
+from microcred.jades.jws import b64url_decode, parse_json
+from microcred.result import CheckStatus, Problem
+
+EXPECTED = json.loads((Path(__file__).parents[1] / "data" / "jades" / "samples.json").read_text())
+SAMPLES = EXPECTED["samples"]
+NOW = datetime(2026, 6, 1, tzinfo=UTC)  # fixed, so "expired since signing" is stable
+
+
+def _load(reference_dir: Path, sample: dict[str, Any]) -> dict[str, Any]:
+    raw = (reference_dir / sample["file"]).read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == sample["sha256"], "not the pinned sample file"
+    document: dict[str, Any] = json.loads(raw)
+    return document
+
+
+def _carried(document: dict[str, Any], sha256: str) -> x509.Certificate:
+    """The certificate with this DER SHA-256 among those the sample carries in etsiU xVals."""
+    found = read_unsigned_properties(document["signatures"][0]["header"], ("signatures", 0))
+    for cert in found.certificates:
+        if hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest() == sha256:
+            return cert
+    raise AssertionError(f"no certificate {sha256} in the sample")
+
+
+@pytest.fixture(params=SAMPLES, ids=lambda s: s["file"].rsplit("/", 1)[-1])
+def sample(request: pytest.FixtureRequest, reference_dir: Path) -> tuple[dict[str, Any], Any]:
+    return request.param, _load(reference_dir, request.param)
+
+
+def test_integrity_ok_and_untrusted_without_anchors(sample: tuple[Any, Any]) -> None:
+    expected, document = sample
+    assert is_jades(document)
+    result = verify_seal(document, now=NOW)
+    assert result.checks["format"].status is CheckStatus.PASSED
+    assert result.checks["integrity"].status is CheckStatus.PASSED
+    certificate = result.checks["certificate"]
+    assert certificate.status is CheckStatus.INDETERMINATE
+    assert certificate.details["trust"] == "untrusted"
+    assert certificate.details["validated_at"] == expected["sigT"]
+    assert result.codes == {"CERTIFICATE_UNTRUSTED"}
+    assert not result.verified
+
+
+def test_trusted_when_the_pinned_anchor_is_given(sample: tuple[Any, Any]) -> None:
+    expected, document = sample
+    anchor = _carried(document, expected["anchor"]["sha256"])
+    assert expected["anchor"]["subject_cn"] in anchor.subject.rfc4514_string()
+    result = verify_seal(document, trust_anchors=[anchor], now=NOW)
+    assert result.verified, result.to_dict()
+    certificate = result.checks["certificate"]
+    assert certificate.details["trust"] == "trusted"
+    assert len(certificate.details["path"]) == expected["path_length"]
+    warned = [w.code for w in certificate.warnings] == ["CERTIFICATE_EXPIRED_SINCE_SIGNING"]
+    assert warned is expected["expired_since_signing"]
+    assert result.checks["timestamps"].details["present"] == expected["timestamps"]
+    assert result.document is not None and result.document["type"][0] == "VerifiableCredential"
+
+
+def test_an_anchor_that_did_not_issue_the_seal_is_not_trusted(sample: tuple[Any, Any]) -> None:
+    expected, document = sample
+    foreign = _carried(document, expected["foreign_anchor"]["sha256"])
+    result = verify_seal(document, trust_anchors=[foreign], now=NOW)
+    assert result.checks["certificate"].status is CheckStatus.FAILED
+    assert result.codes == {"CERTIFICATE_UNTRUSTED"}
+
+
+def test_one_flipped_payload_byte_fails_integrity(sample: tuple[Any, Any]) -> None:
+    expected, document = sample
+    payload = document["payload"]
+    index = payload.index('"id":"') + len('"id":"')  # inside the credential id: still valid JSON
+    flipped = payload[:index] + chr(ord(payload[index]) ^ 0x01) + payload[index + 1 :]
+    anchor = _carried(document, expected["anchor"]["sha256"])
+    result = verify_seal(dict(document, payload=flipped), trust_anchors=[anchor], now=NOW)
+    assert result.checks["format"].status is CheckStatus.PASSED
+    assert result.checks["integrity"].problems[0].code == "JADES_SIGNATURE_INVALID"
+    assert not result.verified
+
+
+def test_signing_certificate_references_match_our_encoding(sample: tuple[Any, Any]) -> None:
+    """x5t#S256 and the IssuerSerial `kid` computed here equal what EU DSS wrote."""
+    expected, document = sample
+    header = parse_json(b64url_decode(document["signatures"][0]["protected"]))
+    chain = read_x5c(header, ())
+    assert not isinstance(chain, Problem) and len(chain) == 1  # x5c holds only the leaf
+    leaf = chain[0]
+    assert header["x5t#S256"] == certificate_digest(leaf) == expected["x5t#S256"]
+    assert header["kid"] == issuer_serial_kid(leaf)
+    assert header["sigT"] == expected["sigT"]
