@@ -62,7 +62,8 @@ def canonicalize_with_map(
 
     The map relates each input blank node label to its canonical label, both without `_:`.
     """
-    state = _CanonicalizationState(_input_dataset(dataset), _hasher(hash_algorithm), work_limit)
+    quads, hasher = _input_dataset(dataset), _hasher(hash_algorithm)
+    state = _CanonicalizationState(quads, hasher, work_limit, work_limit)
     try:
         _issue_canonical_identifiers(state)
         canonical = state.canonical_issuer
@@ -81,6 +82,7 @@ class _CanonicalizationState:
 
     quads: tuple[Quad, ...]
     hash: Callable[[str], str]
+    work_limit: int
     remaining_work: int
     blank_node_to_quads: dict[str, list[Quad]] = field(default_factory=dict)
     canonical_issuer: _Issuer = field(default_factory=dict)
@@ -92,8 +94,8 @@ class _CanonicalizationState:
         self.remaining_work -= units
         if self.remaining_work < 0:
             raise CanonicalizationLimitError(
-                "RDFC-1.0 work limit reached: the dataset's blank nodes are too symmetric to "
-                "canonicalize within the limit (possible poison dataset, RDFC-1.0 §7.1)"
+                f"RDFC-1.0 work limit ({self.work_limit} units) reached: the dataset's blank "
+                "nodes are too alike to canonicalize within it (poison dataset, RDFC-1.0 §7.1)"
             )
 
 
@@ -111,26 +113,34 @@ def _input_dataset(dataset: Iterable[Quad]) -> tuple[Quad, ...]:
     """The input dataset as a set of quads in first-seen order (a dataset is a set)."""
     quads: dict[Quad, None] = {}
     for quad in dataset:
-        if not (isinstance(quad, tuple) and len(quad) == 4 and all(type(t) is str for t in quad)):
-            raise InvalidRdfTermError(f"a quad must be a 4-tuple of term strings, got {quad!r}")
-        s, p, o, g = quad
-        if not (
-            s.startswith(("<", "_:"))
-            and p.startswith("<")
-            and o.startswith(("<", "_:", '"'))
-            and (not g or g.startswith(("<", "_:")))
-        ):
-            raise InvalidRdfTermError(f"not a quad of canonical N-Quads terms: {quad!r}")
+        try:
+            s, p, o, g = quad
+            valid = (
+                isinstance(quad, tuple)
+                and s.startswith(("<", "_:"))
+                and p.startswith("<")
+                and o.startswith(("<", "_:", '"'))
+                and (g == "" or g.startswith(("<", "_:")))
+            )
+        except (TypeError, ValueError, AttributeError):
+            valid = False
+        if not valid:
+            raise InvalidRdfTermError(f"not a 4-tuple of canonical N-Quads terms: {quad!r}")
         quads[quad] = None
     return tuple(quads)
 
 
 def _issue_canonical_identifiers(state: _CanonicalizationState) -> None:
     """Steps 2-6 of the canonicalization algorithm (§4.4.3)."""
-    for quad in state.quads:  # step 2: blank node to quads map
-        for term in dict.fromkeys((quad[0], quad[2], quad[3])):
-            if term.startswith("_:"):
-                state.blank_node_to_quads.setdefault(term, []).append(quad)
+    to_quads = state.blank_node_to_quads
+    for quad in state.quads:  # step 2: blank node to quads map, each quad once per node
+        s, _, o, g = quad
+        if s[0] == "_":
+            to_quads.setdefault(s, []).append(quad)
+        if o[0] == "_" and o != s:
+            to_quads.setdefault(o, []).append(quad)
+        if g[:1] == "_" and g != s and g != o:
+            to_quads.setdefault(g, []).append(quad)
     hash_to_blank_nodes: dict[str, list[str]] = {}
     for node in state.blank_node_to_quads:  # step 3
         first_degree = _hash_first_degree_quads(state, node)
@@ -176,13 +186,13 @@ def _hash_first_degree_quads(state: _CanonicalizationState, reference: str) -> s
 
 def _serialize_quad(quad: Quad, labels: dict[str, str], other: str | None = None) -> str:
     """One canonical N-Quads line, blank nodes relabelled by `labels` (else `other` if given)."""
-    s, p, o, g = quad
-    if s.startswith("_:"):
-        s = labels.get(s, s if other is None else other)
-    if o.startswith("_:"):
-        o = labels.get(o, o if other is None else other)
-    if g.startswith("_:"):
-        g = labels.get(g, g if other is None else other)
+    s, p, o, g = quad  # validated terms: only blank nodes start with "_"
+    if s[0] == "_":
+        s = labels.get(s) or other or s
+    if o[0] == "_":
+        o = labels.get(o) or other or o
+    if g[:1] == "_":
+        g = labels.get(g) or other or g
     return f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
 
 
