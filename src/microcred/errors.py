@@ -23,6 +23,7 @@ __all__ = [
     "InvalidKeyError",
     "InvalidMicroCredential",
     "InvalidMultibaseError",
+    "InvalidOptionError",
     "InvalidRdfTermError",
     "JsonLdError",
     "KeyTypeMismatchError",
@@ -92,6 +93,12 @@ class InvalidMicroCredential(MicrocredError):
             f"invalid micro-credential: {format_path(first.path)}: {first.message}{more}",
             path=first.path,
         )
+
+
+class InvalidOptionError(MicrocredError):
+    """A caller passed an unusable option (a naive datetime, an unknown proof purpose, ...)."""
+
+    code: ClassVar[str] = "INVALID_OPTION"
 
 
 class MalformedDocumentError(MicrocredError):
