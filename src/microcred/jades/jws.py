@@ -6,22 +6,19 @@ sees a list of signature entries, each with the JSON path of where it sits in th
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from microcred.errors import Path
+from microcred.errors import InvalidMultibaseError, Path
+from microcred.multibase import base64url_decode
 from microcred.result import Problem
 
 __all__ = [
     "FORMAT_ERROR",
     "SignatureEntry",
     "b64url_decode",
-    "b64url_encode",
     "is_jades",
     "parse_json",
     "read_envelope",
@@ -29,22 +26,14 @@ __all__ = [
 ]
 
 FORMAT_ERROR = "JADES_FORMAT_ERROR"
-_B64URL = re.compile(r"[A-Za-z0-9_-]*")
-
-
-def b64url_encode(data: bytes) -> str:
-    """BASE64URL without padding (RFC 7515 §2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def b64url_decode(text: str) -> bytes:
-    """Strict BASE64URL decoding: url alphabet only, no padding; ValueError otherwise."""
-    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
-        raise ValueError("not unpadded base64url")
+    """Strict BASE64URL decoding (RFC 7515 §2); raises ValueError like the JSON parsing it feeds."""
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except binascii.Error as exc:
-        raise ValueError(str(exc)) from exc
+        return base64url_decode(text)
+    except InvalidMultibaseError as exc:
+        raise ValueError(exc.message) from None
 
 
 def parse_json(text: str | bytes) -> Any:

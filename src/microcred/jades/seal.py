@@ -16,12 +16,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from microcred.errors import MalformedDocumentError, SealError
 from microcred.jades.algorithms import SigningKey, default_algorithm, sign
 from microcred.jades.header import protected_header
-from microcred.jades.jws import b64url_encode, signing_input
+from microcred.jades.jws import signing_input
 from microcred.jades.keystore import (
     CertificateInput,
     load_certificates,
     subject_public_key_info,
 )
+from microcred.multibase import base64url_encode as b64url_encode
 
 __all__ = ["seal", "serialize_payload"]
 

@@ -36,8 +36,8 @@ from microcred.jades.jws import (
 )
 from microcred.jades.keystore import CertificateInput, load_certificates
 from microcred.jades.validators import SealContext, SealValidator, merge_checks, run_validators
-from microcred.jades.validity import assess_validity
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
+from microcred.validity import check_validity
 
 __all__ = ["verify_seal"]
 
@@ -114,7 +114,7 @@ def verify_seal(
             extra += run_validators(validators, context)
     checks = [format_check, *merge_checks([], per_signature)]
     if credential is not None:
-        checks.append(assess_validity(credential, moment, max_clock_skew))
+        checks.append(check_validity(credential, moment, max_clock_skew, at=("payload",)))
     checks += _unchecked(signatures)
     return _result(merge_checks(checks, extra), credential)
 
