@@ -1,0 +1,108 @@
+"""Shared pieces of the micro-credential model: the pydantic base class and string types.
+
+JSON input is camelCase (`dateOfIssuing`), Python attributes are snake_case; models are
+frozen and refuse unknown fields. Constructing a part directly raises `InvalidMicroCredential`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, WithJsonSchema
+from pydantic.alias_generators import to_camel
+from pydantic.functional_validators import AfterValidator
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from microcred.errors import FieldError, InvalidMicroCredential
+
+__all__ = [
+    "IRI_PATTERN",
+    "AbsoluteIRI",
+    "Email",
+    "ModelPart",
+    "WebAddress",
+    "field_errors",
+    "matching",
+    "need_one_of",
+]
+
+IRI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$"
+_WEB_PATTERN = r"^https?://[^\s<>\"{}|\\^`/]+(?:/[^\s<>\"{}|\\^`]*)?$"
+_EMAIL_PATTERN = r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$"
+
+
+def matching(pattern: str, code: str, what: str) -> AfterValidator:
+    """A validator that accepts only strings matching `pattern`, else error `code`."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise PydanticCustomError(
+                code, "'{value}' is not {what}", {"value": value, "what": what}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+AbsoluteIRI = Annotated[
+    str,
+    matching(IRI_PATTERN, "invalid_iri", "an absolute IRI (e.g. a DID or a URL)"),
+    WithJsonSchema({"type": "string", "pattern": IRI_PATTERN}),
+]
+"""An absolute IRI: a scheme, a colon, no white space (`did:key:z6Mk...`, `urn:uuid:...`)."""
+
+WebAddress = Annotated[
+    str,
+    matching(_WEB_PATTERN, "invalid_url", "an http(s) URL"),
+    WithJsonSchema({"type": "string", "pattern": _WEB_PATTERN}),
+]
+"""An http or https URL, kept exactly as given."""
+
+Email = Annotated[
+    str,
+    matching(_EMAIL_PATTERN, "invalid_email", "an e-mail address"),
+    WithJsonSchema({"type": "string", "pattern": _EMAIL_PATTERN}),
+]
+"""An e-mail address; the credential carries it as a `mailto:` IRI."""
+
+
+def field_errors(error: ValidationError) -> list[FieldError]:
+    """pydantic's errors as (JSON path, code, message), the path in input (camelCase) names."""
+    return [_field_error(detail) for detail in error.errors(include_url=False)]
+
+
+def _field_error(detail: ErrorDetails) -> FieldError:
+    path = tuple(p for p in detail["loc"] if isinstance(p, int) or not p.startswith("["))
+    return FieldError(path, detail["type"], detail["msg"])
+
+
+class ModelPart(BaseModel):
+    """Base of every model class: frozen, closed, camelCase JSON, microcred errors."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+    )
+
+    if not TYPE_CHECKING:  # keep pydantic's typed __init__ signature for type checkers
+
+        def __init__(self, /, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as error:
+                raise InvalidMicroCredential(field_errors(error)) from None
+
+        # Like pydantic's RootModel: mark this __init__ as the base one, so validating a
+        # nested part does not call it (errors then collect at the outermost model).
+        __init__.__pydantic_base_init__ = True
+
+
+def need_one_of(paths: Sequence[str], message: str, code: str) -> PydanticCustomError:
+    """An error for a rule that needs at least one of several fields."""
+    return PydanticCustomError(code, message + " (one of: {fields})", {"fields": ", ".join(paths)})
