@@ -54,42 +54,93 @@ def _set(*path: str | int, value: Any) -> Edit:
 
 
 def _delete(key: str) -> Edit:
-    return lambda data: data.pop(key)  # type: ignore[return-value]
+    return lambda data: data.pop(key)
 
 
 BAD_INPUT = [
     # (what, edit, expected path, expected code)
     ("missing mandatory element", _delete("workload"), ("workload",), "missing"),
     ("EQF level 9", _set("level", "eqf", value=9), ("level", "eqf"), "unknown_eqf"),
-    ("unknown country", _set("issuer", "country", value="XX"), ("issuer", "country"),
-     "unknown_country"),
-    ("malformed language tag", _set("title", value={"en_GB": "Data"}), ("title", "en_GB"),
-     "invalid_language_tag"),
-    ("no learning outcomes", _set("learningOutcomes", value=[]), ("learningOutcomes",),
-     "too_short"),
-    ("negative ECTS", _set("workload", "ects", value=-1), ("workload", "ects"),
-     "greater_than_equal"),
-    ("naive date of issuing", _set("dateOfIssuing", value="2025-06-30T10:00:00"),
-     ("dateOfIssuing",), "timezone_aware"),
+    (
+        "unknown country",
+        _set("issuer", "country", value="XX"),
+        ("issuer", "country"),
+        "unknown_country",
+    ),
+    (
+        "malformed language tag",
+        _set("title", value={"en_GB": "Data"}),
+        ("title", "en_GB"),
+        "invalid_language_tag",
+    ),
+    (
+        "no learning outcomes",
+        _set("learningOutcomes", value=[]),
+        ("learningOutcomes",),
+        "too_short",
+    ),
+    (
+        "negative ECTS",
+        _set("workload", "ects", value=-1),
+        ("workload", "ects"),
+        "greater_than_equal",
+    ),
+    (
+        "naive date of issuing",
+        _set("dateOfIssuing", value="2025-06-30T10:00:00"),
+        ("dateOfIssuing",),
+        "timezone_aware",
+    ),
     ("no workload figure", _set("workload", value={}), ("workload",), "workload_missing"),
-    ("unknown field", _set("learner", "nickname", value="Ana"), ("learner", "nickname"),
-     "extra_forbidden"),
-    ("QF-EHEA cycle against EQF", _set("level", "qfEheaCycle", value="second-cycle"),
-     ("level",), "level_mismatch"),
+    (
+        "unknown field",
+        _set("learner", "nickname", value="Ana"),
+        ("learner", "nickname"),
+        "extra_forbidden",
+    ),
+    (
+        "QF-EHEA cycle against EQF",
+        _set("level", "qfEheaCycle", value="second-cycle"),
+        ("level",),
+        "level_mismatch",
+    ),
     ("anonymous learner", _set("learner", value={}), ("learner",), "learner_not_identified"),
-    ("bad ESCO skill", _set("learningOutcomes", 0, "relatedESCOSkills", 0, value="esco:x"),
-     ("learningOutcomes", 0, "relatedESCOSkills", 0), "invalid_esco_skill"),
-    ("no quality assurance", _set("qualityAssurance", value=[]), ("qualityAssurance",),
-     "too_short"),
-    ("unknown assessment type", _set("assessment", "type", value="exam"),
-     ("assessment", "type"), "unknown_assessment"),
-    ("validity ends before issuing", _set("validUntil", value="2025-01-01T00:00:00Z"),
-     ("validUntil",), "valid_until_not_after_issuing"),
-    ("id in the reserved fragment space",
-     _set("learner", "id", value="urn:uuid:6a0f3c1e-2f4b-4d8e-9a51-0c7d2b9e4f10#learner"),
-     ("learner", "id"), "reserved_id"),
-    ("empty further information", _set("furtherInformation", value={}),
-     ("furtherInformation",), "further_information_empty"),
+    (
+        "bad ESCO skill",
+        _set("learningOutcomes", 0, "relatedESCOSkills", 0, value="esco:x"),
+        ("learningOutcomes", 0, "relatedESCOSkills", 0),
+        "invalid_esco_skill",
+    ),
+    (
+        "no quality assurance",
+        _set("qualityAssurance", value=[]),
+        ("qualityAssurance",),
+        "too_short",
+    ),
+    (
+        "unknown assessment type",
+        _set("assessment", "type", value="exam"),
+        ("assessment", "type"),
+        "unknown_assessment",
+    ),
+    (
+        "validity ends before issuing",
+        _set("validUntil", value="2025-01-01T00:00:00Z"),
+        ("validUntil",),
+        "valid_until_not_after_issuing",
+    ),
+    (
+        "id in the reserved fragment space",
+        _set("learner", "id", value="urn:uuid:6a0f3c1e-2f4b-4d8e-9a51-0c7d2b9e4f10#learner"),
+        ("learner", "id"),
+        "reserved_id",
+    ),
+    (
+        "empty further information",
+        _set("furtherInformation", value={}),
+        ("furtherInformation",),
+        "further_information_empty",
+    ),
 ]
 
 
@@ -132,15 +183,20 @@ def test_every_entry_point_raises_invalid_micro_credential(construct: Callable[[
 def test_models_are_frozen(example: dict[str, Any]) -> None:
     mc = MicroCredential.parse(example)
     with pytest.raises(Exception, match="frozen"):
-        mc.title = LangText({"en": "Other"})  # type: ignore[misc]
+        mc.title = LangText({"en": "Other"})
 
 
-def test_with_issuer_id_fills_the_issuer_and_the_bodies_equal_to_it(example: dict[str, Any]) -> None:
+def test_with_issuer_id_fills_the_issuer_and_the_bodies_equal_to_it(
+    example: dict[str, Any],
+) -> None:
     mc = MicroCredential.parse(example)
     signed = mc.with_issuer_id(DID)
     assert signed.issuer.id == DID
     assert signed.awarding_bodies[0].id == DID
-    assert signed.quality_assurance[0].quality_assuring_body == mc.quality_assurance[0].quality_assuring_body
+    assert (
+        signed.quality_assurance[0].quality_assuring_body
+        == mc.quality_assurance[0].quality_assuring_body
+    )
     assert mc.issuer.id is None  # the original is unchanged
     with pytest.raises(InvalidMicroCredential) as caught:
         mc.with_issuer_id("not an iri")
@@ -177,7 +233,7 @@ def _schema_text() -> str:
 def test_the_published_json_schema_is_current() -> None:
     assert SCHEMA.read_text(encoding="utf-8") == _schema_text(), (
         "docs/microcredential.schema.json is stale; regenerate it with: .venv/bin/python -c "
-        "\"import json; from microcred.model import MicroCredential; print(json.dumps("
+        '"import json; from microcred.model import MicroCredential; print(json.dumps('
         "MicroCredential.model_json_schema(by_alias=True), indent=2, sort_keys=True, "
-        "ensure_ascii=False))\" > docs/microcredential.schema.json"
+        'ensure_ascii=False))" > docs/microcredential.schema.json'
     )

@@ -12,16 +12,60 @@ from microcred.model.text import is_language_tag, normalize_language_tag
 
 # RFC 5646 Appendix A examples (well-formed) and counter-examples (not well-formed).
 WELL_FORMED = [
-    "de", "fr", "ja", "i-enochian", "zh-Hant", "zh-Hans", "sr-Cyrl", "sr-Latn",
-    "zh-cmn-Hans-CN", "cmn-Hans-CN", "zh-yue-HK", "yue-HK", "zh-Hans-CN", "sr-Latn-RS",
-    "sl-rozaj", "sl-rozaj-biske", "sl-nedis", "de-CH-1901", "sl-IT-nedis", "hy-Latn-IT-arevela",
-    "de-DE", "en-US", "es-419", "de-CH-x-phonebk", "az-Arab-x-AZE-derbend", "x-whatever",
-    "qaa-Qaaa-QM-x-southern", "de-Qaaa", "sr-Latn-QM", "sr-Qaaa-RS", "en-US-u-islamcal",
-    "zh-CN-a-myext-x-private", "en-a-myext-b-another", "en-GB-oed", "zh-min-nan", "EN-gb",
+    "de",
+    "fr",
+    "ja",
+    "i-enochian",
+    "zh-Hant",
+    "zh-Hans",
+    "sr-Cyrl",
+    "sr-Latn",
+    "zh-cmn-Hans-CN",
+    "cmn-Hans-CN",
+    "zh-yue-HK",
+    "yue-HK",
+    "zh-Hans-CN",
+    "sr-Latn-RS",
+    "sl-rozaj",
+    "sl-rozaj-biske",
+    "sl-nedis",
+    "de-CH-1901",
+    "sl-IT-nedis",
+    "hy-Latn-IT-arevela",
+    "de-DE",
+    "en-US",
+    "es-419",
+    "de-CH-x-phonebk",
+    "az-Arab-x-AZE-derbend",
+    "x-whatever",
+    "qaa-Qaaa-QM-x-southern",
+    "de-Qaaa",
+    "sr-Latn-QM",
+    "sr-Qaaa-RS",
+    "en-US-u-islamcal",
+    "zh-CN-a-myext-x-private",
+    "en-a-myext-b-another",
+    "en-GB-oed",
+    "zh-min-nan",
+    "EN-gb",
 ]
 NOT_WELL_FORMED = [
-    "", "e", "de-419-DE", "a-DE", "ar-a-aaa-b-bbb-a-ccc", "en_GB", "en-", "-en",
-    "abcdefghi", "en-x", "en-a", "de-1996-1996", "en-GB-oed-x", "en--GB", "en GB", "ünï",
+    "",
+    "e",
+    "de-419-DE",
+    "a-DE",
+    "ar-a-aaa-b-bbb-a-ccc",
+    "en_GB",
+    "en-",
+    "-en",
+    "abcdefghi",
+    "en-x",
+    "en-a",
+    "de-1996-1996",
+    "en-GB-oed-x",
+    "en--GB",
+    "en GB",
+    "ünï",
 ]
 
 
@@ -51,7 +95,9 @@ def test_tags_take_the_rfc5646_case(tag: str, normal: str) -> None:
     assert normalize_language_tag(tag) == normal
 
 
-_SUBTAG = st.text(alphabet="abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ", min_size=2, max_size=3)
+_SUBTAG = st.text(
+    alphabet="abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ", min_size=2, max_size=3
+)
 _REGION = st.sampled_from(["", "-GB", "-at", "-419", "-Latn", "-Latn-RS", "-x-priv"])
 
 
@@ -113,4 +159,7 @@ def test_best_picks_the_readers_language(preferences: list[str] | str, expected:
 
 
 def test_best_item_names_the_language() -> None:
-    assert LangText({"el": "Ψηφιακή", "ga": "Digiteach"}).best_item(["ga-IE"]) == ("ga", "Digiteach")
+    assert LangText({"el": "Ψηφιακή", "ga": "Digiteach"}).best_item(["ga-IE"]) == (
+        "ga",
+        "Digiteach",
+    )

@@ -33,9 +33,22 @@ from microcred.model import (
 from microcred.model.vocab import ESCOSkill, Region
 
 VOCABULARIES: list[type[Concept]] = [
-    AccreditationType, AssessmentType, Country, CreditSystem, EQFLevel, Language,
-    LearningActivityType, LearningMode, LearningOpportunityType, LearningSetting, NQFLevel,
-    QFEHEACycle, SkillReuseLevel, SkillType, SupervisionVerification, ThematicArea,
+    AccreditationType,
+    AssessmentType,
+    Country,
+    CreditSystem,
+    EQFLevel,
+    Language,
+    LearningActivityType,
+    LearningMode,
+    LearningOpportunityType,
+    LearningSetting,
+    NQFLevel,
+    QFEHEACycle,
+    SkillReuseLevel,
+    SkillType,
+    SupervisionVerification,
+    ThematicArea,
 ]
 INDEX = json.loads(
     (resources.files("microcred") / "data" / "vocab" / "index.json").read_text(encoding="utf-8")
@@ -55,13 +68,17 @@ def test_every_concept_round_trips_through_key_and_iri(vocabulary: type[Concept]
 
 
 def test_eqf_levels_are_one_to_eight() -> None:
-    assert [c.iri for c in EQFLevel.all()] == [f"http://data.europa.eu/snb/eqf/{n}" for n in range(1, 9)]
+    assert [c.iri for c in EQFLevel.all()] == [
+        f"http://data.europa.eu/snb/eqf/{n}" for n in range(1, 9)
+    ]
     for bad in (0, 9, "6", True, 6.0):
         with pytest.raises(ValidationError):
             TypeAdapter(EQFLevel).validate_python(bad)
 
 
-@pytest.mark.parametrize("code", ["IE", "IRL", "http://publications.europa.eu/resource/authority/country/IRL"])
+@pytest.mark.parametrize(
+    "code", ["IE", "IRL", "http://publications.europa.eu/resource/authority/country/IRL"]
+)
 def test_countries_accept_alpha2_alpha3_and_iri(code: str) -> None:
     assert Country.of(code).iri == "http://publications.europa.eu/resource/authority/country/IRL"
 
@@ -136,11 +153,15 @@ def _xsd_iris(path: Path) -> set[str]:
     return set(re.findall(r'enumeration value="([^"]+)"', path.read_text(encoding="utf-8")))
 
 
-FROM_ELM_LISTS = [v for v in VOCABULARIES if INDEX[v.vocabulary]["source"].split()[0].endswith(".xsd")]
+FROM_ELM_LISTS = [
+    v for v in VOCABULARIES if INDEX[v.vocabulary]["source"].split()[0].endswith(".xsd")
+]
 
 
 @pytest.mark.parametrize("vocabulary", FROM_ELM_LISTS, ids=lambda v: v.__name__)
-def test_tables_match_the_elm_vocabulary_lists(vocabulary: type[Concept], reference_dir: Path) -> None:
+def test_tables_match_the_elm_vocabulary_lists(
+    vocabulary: type[Concept], reference_dir: Path
+) -> None:
     """Each table derived from an ELM QDR list holds exactly that list's concept IRIs
     (the country table leaves out the non-country OP_DATPRO)."""
     source = INDEX[vocabulary.vocabulary]["source"].split()[0]
