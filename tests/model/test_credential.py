@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,15 @@ BAD_INPUT = [
         _set("dateOfIssuing", value="2025-06-30T10:00:00"),
         ("dateOfIssuing",),
         "timezone_aware",
+    ),
+    (
+        "time zone offset in seconds",
+        _set(
+            "dateOfIssuing",
+            value=datetime(2025, 6, 30, 10, tzinfo=timezone(timedelta(hours=1, seconds=30))),
+        ),
+        ("dateOfIssuing",),
+        "invalid_time_zone",
     ),
     ("no workload figure", _set("workload", value={}), ("workload",), "workload_missing"),
     (

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, WithJsonSchema
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError, WithJsonSchema
 from pydantic.alias_generators import to_camel
 from pydantic.functional_validators import AfterValidator
 from pydantic_core import ErrorDetails, PydanticCustomError
@@ -22,6 +23,7 @@ __all__ = [
     "AbsoluteIRI",
     "Email",
     "ModelPart",
+    "Timestamp",
     "WebAddress",
     "field_errors",
     "matching",
@@ -67,6 +69,19 @@ Email = Annotated[
     WithJsonSchema({"type": "string", "pattern": _EMAIL_PATTERN}),
 ]
 """An e-mail address; the credential carries it as a `mailto:` IRI."""
+
+
+def _xsd_time_zone(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    if offset is None or offset.total_seconds() % 60 or abs(offset) > timedelta(hours=14):
+        raise PydanticCustomError(
+            "invalid_time_zone", "a time zone offset must be whole minutes within +/-14:00"
+        )
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_xsd_time_zone)]
+"""A date and time with a time zone that xsd:dateTimeStamp can write (VC 2.0 §4.6)."""
 
 
 def field_errors(error: ValidationError) -> list[FieldError]:

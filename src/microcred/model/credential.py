@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Self
 
-from pydantic import AwareDatetime, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from microcred.errors import FieldError, InvalidMicroCredential, Path
-from microcred.model._base import AbsoluteIRI, ModelPart, field_errors
+from microcred.model._base import AbsoluteIRI, ModelPart, Timestamp, field_errors
 from microcred.model.parts import (
     Assessment,
     FurtherInformation,
@@ -55,9 +55,9 @@ class MicroCredential(ModelPart):
     """M3. Country(ies)/region(s) of the issuer: `issuer.country` and `issuer.region`."""
     awarding_bodies: tuple[Organisation, ...] = ()
     """M4. Awarding body(ies); the issuer when left out."""
-    date_of_issuing: AwareDatetime
+    date_of_issuing: Timestamp
     """M5. Date of issuing (with a time zone)."""
-    valid_until: AwareDatetime | None = None
+    valid_until: Timestamp | None = None
     """End of validity, if the credential expires."""
     learning_outcomes: tuple[LearningOutcome, ...] = Field(min_length=1)
     """M6. Learning outcomes."""

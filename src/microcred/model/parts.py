@@ -10,9 +10,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
-from microcred.model._base import AbsoluteIRI, Email, ModelPart, WebAddress, need_one_of
+from microcred.model._base import (
+    AbsoluteIRI,
+    Email,
+    ModelPart,
+    Timestamp,
+    WebAddress,
+    need_one_of,
+)
 from microcred.model.text import LangText
 from microcred.model.vocab import (
     AccreditationType,
@@ -190,7 +197,7 @@ class QualityAssurance(ModelPart):
     title: LangText | None = None
     quality_assuring_body: Organisation | None = None
     report: WebAddress | None = None
-    expiry_date: AwareDatetime | None = None
+    expiry_date: Timestamp | None = None
 
 
 class Grade(ModelPart):
