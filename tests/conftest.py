@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
 import pytest
+
+from microcred.jsonld.loader import BundledLoader, DocumentLoader, StaticLoader, chain
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 
@@ -29,3 +32,30 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+# Contexts the reference vectors use besides the bundled ones (examples, citizenship, Open Badges).
+_REFERENCE_CONTEXT_FILES = {
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": (
+        "ob3/1edtech-spec/contexts/ob-v3p0-context-3.0.3.json"
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": (
+        "ob3/1edtech-validator/contexts/ob-v3p0-extensions.json"
+    ),
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": (
+        "ob3/1edtech-validator/contexts/clr-v2p0-2.0.1.json"
+    ),
+}
+
+
+@pytest.fixture
+def reference_loader(reference_dir: Path) -> DocumentLoader:
+    """The bundled contexts first, then every context the reference material maps a URL to."""
+    url_map = json.loads((reference_dir / "contexts" / "url-map.json").read_text(encoding="utf-8"))
+    documents = {
+        url: json.loads((reference_dir / "contexts" / entry["file"]).read_text(encoding="utf-8"))
+        for url, entry in url_map.items()
+    }
+    for url, path in _REFERENCE_CONTEXT_FILES.items():
+        documents[url] = json.loads((reference_dir / path).read_text(encoding="utf-8"))
+    return chain(BundledLoader(), StaticLoader(documents))

@@ -1,0 +1,1 @@
+"""Sample inputs, shipped in the wheel as microcred.examples (the `microcred demo` reads them)."""

@@ -1,0 +1,203 @@
+"""issue / sign / verify: the public entry points, and the only place defaults are filled in.
+
+Defaults: the bundled offline loader, the did:key resolver, the current UTC time, the four
+W3C cryptosuites (plus legacy Ed25519Signature2020 for verification). Nothing here fetches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from microcred.bindings.elm import to_credential
+from microcred.checks import check_contexts, check_issuer, check_structure
+from microcred.did import KeyResolver, resolve_did_key
+from microcred.errors import InvalidOptionError, MalformedDocumentError, ProofGenerationError
+from microcred.eu_standard import PROFILES, Profile, check_eu_standard
+from microcred.jsonld.loader import BundledLoader, DocumentLoader
+from microcred.keys import Signer
+from microcred.model import MicroCredential
+from microcred.proofs import VERIFY_SUITES, add_proof, verify_proofs
+from microcred.result import Check, CheckStatus, Problem, VerificationResult
+from microcred.suites import CRYPTOSUITES, Cryptosuite
+from microcred.validity import check_validity
+
+__all__ = ["default_loader", "issue", "sign", "verify"]
+
+
+@cache
+def default_loader() -> BundledLoader:
+    """The shared bundled loader; it caches processed contexts, so reuse makes JSON-LD fast."""
+    return BundledLoader()
+
+
+def _controller(verification_method: str) -> str:
+    """The controller a verification method URL belongs to: the URL without its fragment."""
+    return verification_method.split("#", 1)[0]
+
+
+def _json_copy(document: Any) -> dict[str, Any]:
+    """A deep copy that proves the document is plain JSON (no NaN, no Python objects)."""
+    if not isinstance(document, Mapping):
+        raise MalformedDocumentError("a document to sign must be a JSON object")
+    try:
+        copied = json.loads(json.dumps(document, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        raise MalformedDocumentError(f"the document is not plain JSON: {error}") from None
+    return copied  # type: ignore[no-any-return]
+
+
+def sign(
+    document: Mapping[str, Any],
+    *,
+    key: Signer,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    proof_purpose: str = "assertionMethod",
+    created: datetime | None = None,
+    expires: datetime | None = None,
+    domain: str | Sequence[str] | None = None,
+    challenge: str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
+    proof_id: str | None = None,
+    loader: DocumentLoader | None = None,
+    cryptosuites: Mapping[str, Cryptosuite] = CRYPTOSUITES,
+) -> dict[str, Any]:
+    """Add a Data Integrity proof to any JSON-LD document; returns a new dict (DI §4.2-4.3)."""
+    return add_proof(
+        _json_copy(document),
+        signer=key,
+        loader=loader if loader is not None else default_loader(),
+        cryptosuite=cryptosuite,
+        proof_purpose=proof_purpose,
+        created=created,
+        expires=expires,
+        domain=domain,
+        challenge=challenge,
+        previous_proof=previous_proof,
+        proof_id=proof_id,
+        cryptosuites=cryptosuites,
+    )
+
+
+def issue(
+    micro_credential: MicroCredential | Mapping[str, Any],
+    *,
+    key: Signer,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    created: datetime | None = None,
+    loader: DocumentLoader | None = None,
+) -> dict[str, Any]:
+    """Issue a signed VC 2.0 micro-credential: validate, map to ELM JSON-LD, sign.
+
+    The issuer is the key's controller; a micro-credential naming another issuer is refused
+    (it could never pass the issuer check of `verify`).
+    """
+    mc = (
+        micro_credential
+        if isinstance(micro_credential, MicroCredential)
+        else MicroCredential.parse(micro_credential)
+    )
+    controller = _controller(key.verification_method)
+    if mc.issuer.id is None:
+        mc = mc.with_issuer_id(controller)
+    elif mc.issuer.id != controller:
+        raise ProofGenerationError(
+            f"the issuer {mc.issuer.id!r} does not control the key {key.verification_method!r}",
+            path=("issuer", "id"),
+        )
+    return sign(to_credential(mc), key=key, cryptosuite=cryptosuite, created=created, loader=loader)
+
+
+def _check_proofs(document: Mapping[str, Any], **options: Any) -> tuple[Check, tuple[Any, ...]]:
+    results = verify_proofs(document, **options)
+    if not results:
+        missing = Problem("PROOF_VERIFICATION_ERROR", "the credential carries no proof", ("proof",))
+        return Check.from_problems("proof", [missing]), results
+    problems = [p for r in results for p in r.problems]
+    return Check.from_problems("proof", problems, details={"proofs": results}), results
+
+
+def _verify(
+    document: Any,
+    *,
+    loader: DocumentLoader,
+    resolver: KeyResolver,
+    now: datetime,
+    skew: timedelta,
+    profile: Profile,
+    proof_options: Mapping[str, Any],
+) -> VerificationResult:
+    structure = check_structure(document)
+    if not isinstance(document, Mapping):
+        return VerificationResult.from_checks([structure])
+    contexts = check_contexts(document, loader)
+    proof, results = _check_proofs(
+        document, resolver=resolver, loader=loader, now=now, max_clock_skew=skew, **proof_options
+    )
+    checks = [
+        structure,
+        contexts,
+        proof,
+        check_issuer(document, results),
+        check_validity(document, now, skew),
+        _check_status(document),
+        check_eu_standard(document, profile),
+    ]
+    return VerificationResult.from_checks(checks, document, require=("proof",))
+
+
+def _check_status(document: Mapping[str, Any]) -> Check:
+    """credentialStatus: without a status list loader a status can never be read as ok."""
+    if "credentialStatus" not in document:
+        return Check("status", CheckStatus.SKIPPED, details={"reason": "no credentialStatus"})
+    problem = Problem(
+        "STATUS_RETRIEVAL_ERROR",
+        "the credential has a status entry but no status list was available to check it",
+        ("credentialStatus",),
+    )
+    return Check("status", CheckStatus.INDETERMINATE, (problem,))
+
+
+def verify(
+    document: Any,
+    *,
+    loader: DocumentLoader | None = None,
+    resolver: KeyResolver | None = None,
+    now: datetime | None = None,
+    max_clock_skew: timedelta = timedelta(minutes=5),
+    expected_proof_purpose: str = "assertionMethod",
+    domain: str | Sequence[str] | None = None,
+    challenge: str | None = None,
+    cryptosuites: Mapping[str, Cryptosuite] = VERIFY_SUITES,
+    profile: Profile = "default",
+) -> VerificationResult:
+    """Verify a credential offline; never raises on any JSON value, never mutates it.
+
+    Checks: structure, contexts, proof (every proof), issuer, validity, status, eu_standard.
+    `verified` is true only when every proof verifies and no check failed.
+    """
+    if now is not None and now.utcoffset() is None:
+        raise InvalidOptionError("now must be an aware datetime (with a time zone)")
+    if profile not in PROFILES:
+        raise InvalidOptionError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
+    try:
+        return _verify(
+            document,
+            loader=loader if loader is not None else default_loader(),
+            resolver=resolver if resolver is not None else resolve_did_key,
+            now=now or datetime.now(UTC),
+            skew=max_clock_skew,
+            profile=profile,
+            proof_options={
+                "expected_proof_purpose": expected_proof_purpose,
+                "domain": domain,
+                "challenge": challenge,
+                "cryptosuites": cryptosuites,
+            },
+        )
+    except Exception as error:
+        problem = Problem("VERIFICATION_ERROR", f"verification failed unexpectedly: {error!r}", ())
+        return VerificationResult.from_checks([Check.from_problems("verification", [problem])])

@@ -1,0 +1,142 @@
+"""The credential checks of `verify()` besides proofs and dates: structure, contexts, issuer.
+
+Each check reads the raw document (never a re-serialised model) and returns a `Check`
+whose problems name the JSON path (VCDM 2.0 §4, §7.1; VCDM 1.1 §4; DI §2.4).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from microcred.errors import MicrocredError, Path
+from microcred.jsonld.expand import expand
+from microcred.jsonld.loader import DocumentLoader
+from microcred.proofs import ProofResult
+from microcred.result import Check, CheckStatus, Problem
+
+__all__ = [
+    "CREDENTIALS_V1",
+    "CREDENTIALS_V2",
+    "check_contexts",
+    "check_issuer",
+    "check_structure",
+    "issuer_id",
+]
+
+CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+_MALFORMED = "MALFORMED_VALUE_ERROR"
+
+
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and _URL.fullmatch(value) is not None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    """The issuer's identifier: the `issuer` URL or the `id` of the issuer object."""
+    issuer = document.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+    return value if isinstance(value, str) else None
+
+
+def _typed_objects(document: Mapping[str, Any], key: str, *, need_id: bool) -> Iterator[Problem]:
+    """Status, schema, terms of use, evidence, refresh service: objects that carry a type."""
+    if key not in document:
+        return
+    for i, item in enumerate(_as_list(document[key])):
+        at: Path = (key, i) if isinstance(document[key], list) else (key,)
+        if not isinstance(item, Mapping):
+            yield Problem(_MALFORMED, f"{key} entries must be objects", at)
+            continue
+        if "type" not in item:
+            yield Problem(_MALFORMED, f"{key} entries must have a type", (*at, "type"))
+        if ("id" in item or need_id) and not _is_url(item.get("id")):
+            yield Problem(_MALFORMED, f"{key} id must be a URL", (*at, "id"))
+
+
+def _structure_problems(document: Any) -> Iterator[Problem]:
+    if not isinstance(document, Mapping):
+        yield Problem(_MALFORMED, "a credential must be a JSON object", ())
+        return
+    contexts = _as_list(document.get("@context"))
+    version = {CREDENTIALS_V2: 2, CREDENTIALS_V1: 1}.get(contexts[0]) if contexts else None
+    if version is None:
+        yield Problem(
+            _MALFORMED,
+            f"the first @context must be {CREDENTIALS_V2} (or {CREDENTIALS_V1} for VC 1.1)",
+            ("@context",),
+        )
+    if "VerifiableCredential" not in _as_list(document.get("type")):
+        yield Problem(_MALFORMED, "type must include VerifiableCredential", ("type",))
+    if "id" in document and not _is_url(document["id"]):
+        yield Problem(_MALFORMED, "id must be a URL", ("id",))
+    if not _is_url(issuer_id(document)):
+        yield Problem(
+            _MALFORMED, "issuer must be a URL or an object whose id is a URL", ("issuer",)
+        )
+    subjects = document.get("credentialSubject")
+    if not subjects or not all(isinstance(s, Mapping) and s for s in _as_list(subjects)):
+        yield Problem(
+            _MALFORMED,
+            "credentialSubject must be one or more objects with claims",
+            ("credentialSubject",),
+        )
+    if version == 1 and "issuanceDate" not in document:
+        yield Problem(_MALFORMED, "a VC 1.1 credential needs issuanceDate", ("issuanceDate",))
+    yield from _typed_objects(document, "credentialStatus", need_id=version == 1)
+    yield from _typed_objects(document, "credentialSchema", need_id=True)
+    for key in ("termsOfUse", "evidence", "refreshService"):
+        yield from _typed_objects(document, key, need_id=False)
+
+
+def check_structure(document: Any) -> Check:
+    """The VC envelope on the raw JSON: contexts first, type, issuer, subject (VCDM §4).
+
+    Date formats and the validity period are the "validity" check's (microcred.validity)."""
+    return Check.from_problems("structure", _structure_problems(document))
+
+
+def check_contexts(document: Mapping[str, Any], loader: DocumentLoader) -> Check:
+    """Every context is bundled or served by the caller's loader, and expansion loses nothing."""
+    problems = []
+    for i, entry in enumerate(_as_list(document.get("@context"))):
+        if isinstance(entry, str):
+            try:
+                loader(entry)
+            except MicrocredError as error:
+                problems.append(Problem(error.code, error.message, ("@context", i)))
+    if not problems:
+        try:
+            expand(document, loader=loader)
+        except MicrocredError as error:
+            problems.append(error.to_problem())
+    return Check.from_problems("contexts", problems)
+
+
+def check_issuer(document: Mapping[str, Any], proofs: Sequence[ProofResult]) -> Check:
+    """Issuer binding (VCDM 2.0 App. A, DI §2.6): a verified proof's key belongs to the issuer."""
+    issuer = issuer_id(document)
+    controllers = [
+        p.controller for p in proofs if p.verified and p.proof_purpose == "assertionMethod"
+    ]
+    details = {"issuer": issuer, "controllers": controllers}
+    if not controllers:
+        return Check(
+            "issuer", CheckStatus.SKIPPED, details={**details, "reason": "no verified proof"}
+        )
+    if issuer in controllers:
+        return Check("issuer", CheckStatus.PASSED, details=details)
+    problem = Problem(
+        "ISSUER_MISMATCH",
+        f"the issuer {issuer!r} does not control the signing key (controller: {controllers[0]!r})",
+        ("issuer",),
+    )
+    return Check.from_problems("issuer", [problem], details=details)

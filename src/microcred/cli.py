@@ -1,0 +1,220 @@
+"""The `microcred` command: keygen, issue, sign, verify, demo.
+
+Exit codes: 0 success / verified, 1 not verified, 2 usage error or unreadable input.
+Output files are written atomically (temp file + rename), so a failed command leaves none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from microcred import api
+from microcred.errors import InvalidMicroCredential, MicrocredError, format_path
+from microcred.jsonld.loader import BundledLoader, DocumentLoader
+from microcred.keys import KeyPair
+from microcred.result import VerificationResult
+from microcred.suites import CRYPTOSUITES
+from microcred.timestamps import parse_timestamp
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
+
+
+class _UsageError(Exception):
+    """Bad arguments or unreadable input: reported on stderr with exit code 2."""
+
+
+def _write_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
+    """Write `text` to `path` through a temp file in the same folder, then rename it."""
+    folder = path.resolve().parent
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        os.fchmod(handle, mode)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def _emit(value: Any, output: str | None, *, mode: int = 0o644) -> None:
+    text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(Path(output), text, mode=mode)
+
+
+def _read_json(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise _UsageError(f"cannot read JSON from {path}: {error}") from None
+
+
+def _key_file(key: KeyPair) -> dict[str, str]:
+    """A key file: Multikey fields (CID §2.2.2) plus the did:key identifiers, secret included."""
+    return {
+        "type": "Multikey",
+        "keyType": key.key_type,
+        "id": key.verification_method,
+        "controller": key.did,
+        "publicKeyMultibase": key.public_multikey,
+        "secretKeyMultibase": key.export_secret_multikey(),
+    }
+
+
+def _load_key(path: str) -> KeyPair:
+    data = _read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get("secretKeyMultibase"), str):
+        raise _UsageError(f"{path} is not a microcred key file (no secretKeyMultibase)")
+    return KeyPair.from_multikey(data["secretKeyMultibase"], data.get("publicKeyMultibase"))
+
+
+def _loader(pins: Sequence[str]) -> DocumentLoader:
+    """The bundled contexts plus any `URL=FILE` the user pins on the command line."""
+    extra = {}
+    for pin in pins:
+        url, sep, file = pin.partition("=")
+        if not sep:
+            raise _UsageError(f"--context takes URL=FILE, got {pin!r}")
+        extra[url] = _read_json(file)
+    return BundledLoader(extra) if extra else api.default_loader()
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    _emit(_key_file(KeyPair.generate(args.type)), args.output, mode=0o600)
+    return EXIT_OK
+
+
+def _cmd_issue(args: argparse.Namespace) -> int:
+    signed = api.issue(_read_json(args.input), key=_load_key(args.key), cryptosuite=args.suite)
+    _emit(signed, args.output)
+    return EXIT_OK
+
+
+def _cmd_sign(args: argparse.Namespace) -> int:
+    document = _read_json(args.input)
+    signed = api.sign(
+        document, key=_load_key(args.key), cryptosuite=args.suite, loader=_loader(args.context)
+    )
+    _emit(signed, args.output)
+    return EXIT_OK
+
+
+def print_result(result: VerificationResult, out: TextIO) -> None:
+    """A human table: one row per check, then every problem and warning with its JSON path."""
+    out.write(("VERIFIED" if result.verified else "NOT VERIFIED") + "\n")
+    for check in result:
+        note = "; ".join(p.code for p in check.problems) or "; ".join(
+            w.code for w in check.warnings
+        )
+        out.write(f"  {check.name:<12} {check.status.value:<14} {note}\n")
+    for problem in result.problems:
+        out.write(f"  problem: {problem}\n")
+    for warning in result.warnings:
+        out.write(f"  warning: {warning}\n")
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    now = None
+    if args.now is not None:
+        now = parse_timestamp(args.now)
+        if now is None:
+            raise _UsageError(f"--now must be a date-time with time zone, got {args.now!r}")
+    result = api.verify(_read_json(args.input), now=now, loader=_loader(args.context))
+    if args.json:
+        _emit(result.to_dict(), None)
+    else:
+        print_result(result, sys.stdout)
+    return EXIT_OK if result.verified else EXIT_NOT_VERIFIED
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    sample = json.loads(
+        (resources.files("microcred.examples") / "microcredential.json").read_text("utf-8")
+    )
+    key = KeyPair.generate("Ed25519")
+    signed = api.issue(sample, key=key, created=datetime.now(UTC))
+    sys.stdout.write(f"Issued by {key.did}:\n")
+    _emit(signed, None)
+    result = api.verify(signed)
+    print_result(result, sys.stdout)
+    return EXIT_OK if result.verified else EXIT_NOT_VERIFIED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="microcred", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    suites = sorted(CRYPTOSUITES)
+
+    keygen = commands.add_parser("keygen", help="generate a key pair (did:key); file mode 0600")
+    keygen.add_argument("--type", default="Ed25519", help="ed25519 (default), p-256 or p-384")
+    keygen.add_argument("-o", "--output", help="key file to write (default: stdout)")
+    keygen.set_defaults(run=_cmd_keygen)
+
+    issue = commands.add_parser("issue", help="issue a signed micro-credential from model JSON")
+    issue.add_argument(
+        "input", help="micro-credential JSON (see docs/examples/microcredential.json)"
+    )
+    issue.add_argument("--key", required=True, help="key file from `microcred keygen`")
+    issue.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    issue.add_argument("-o", "--output", help="file to write (default: stdout)")
+    issue.set_defaults(run=_cmd_issue)
+
+    sign = commands.add_parser("sign", help="add a Data Integrity proof to any JSON-LD document")
+    sign.add_argument("input")
+    sign.add_argument("--key", required=True)
+    sign.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    sign.add_argument("--context", action="append", default=[], metavar="URL=FILE")
+    sign.add_argument("-o", "--output")
+    sign.set_defaults(run=_cmd_sign)
+
+    verify = commands.add_parser("verify", help="verify a credential offline")
+    verify.add_argument("input")
+    verify.add_argument("--json", action="store_true", help="print the full result as JSON")
+    verify.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
+    verify.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="serve a context from a file",
+    )
+    verify.set_defaults(run=_cmd_verify)
+
+    demo = commands.add_parser("demo", help="issue and verify the sample micro-credential")
+    demo.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except _UsageError as error:
+        sys.stderr.write(f"microcred: {error}\n")
+        return EXIT_USAGE
+    except InvalidMicroCredential as error:
+        sys.stderr.write(f"microcred: {error.code}: the micro-credential is not valid:\n")
+        for path, code, message in error.errors:
+            sys.stderr.write(f"  {format_path(path)}: {message} ({code})\n")
+        return EXIT_USAGE
+    except MicrocredError as error:
+        sys.stderr.write(f"microcred: {error.code}: {error}\n")
+        return EXIT_USAGE

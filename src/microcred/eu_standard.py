@@ -1,0 +1,90 @@
+"""The `eu_standard` check: does a credential carry every mandatory element of Annex I?
+
+Council Recommendation 2022/C 243/02 lists 11 mandatory elements (level only "if
+applicable"). The table in `data/annex-i.json` says where each lives in an ELM credential
+(ours or Europass EDC). By default a missing element is a warning; under the
+"eu-microcredential" profile it fails verification.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from microcred.result import Check, CheckStatus, Problem
+
+__all__ = ["PROFILES", "Profile", "annex_i_elements", "check_eu_standard"]
+
+Profile = Literal["default", "eu-microcredential"]
+PROFILES: tuple[Profile, ...] = ("default", "eu-microcredential")
+
+
+@cache
+def _table() -> Mapping[str, Any]:
+    text = (resources.files("microcred") / "data" / "annex-i.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def annex_i_elements() -> tuple[Mapping[str, Any], ...]:
+    """The Annex I elements: id (M1-M11, O1-O5), name, mandatory, and the JSON paths (`anyOf`)."""
+    return tuple(_table()["elements"])
+
+
+def _values(node: Any, keys: list[str]) -> Iterator[Any]:
+    """Every value at a dotted path, stepping through arrays at any level."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _values(item, keys)
+        return
+    if not keys:
+        yield node
+        return
+    if isinstance(node, Mapping) and keys[0] in node:
+        yield from _values(node[keys[0]], keys[1:])
+
+
+def _present(document: Mapping[str, Any], path: str) -> bool:
+    return any(v not in (None, "", [], {}) for v in _values(document, path.split(".")))
+
+
+def _speaks_elm(document: Mapping[str, Any]) -> bool:
+    contexts = document.get("@context")
+    contexts = contexts if isinstance(contexts, list) else [contexts]
+    return any(c in _table()["contexts"] for c in contexts)
+
+
+def check_eu_standard(document: Mapping[str, Any], profile: Profile = "default") -> Check:
+    """Annex I completeness of the raw credential: one finding per missing mandatory element."""
+    strict = profile == "eu-microcredential"
+    if not _speaks_elm(document):
+        if not strict:
+            return Check(
+                "eu_standard",
+                CheckStatus.SKIPPED,
+                details={"reason": "not an ELM micro-credential"},
+            )
+        missing = Problem(
+            "EU_ELEMENT_MISSING",
+            "the credential is not expressed in the European Learning Model (no ELM context)",
+            ("@context",),
+        )
+        return Check.from_problems("eu_standard", [missing])
+    findings, present = [], []
+    for element in annex_i_elements():
+        if any(_present(document, path) for path in element["anyOf"]):
+            present.append(element["id"])
+        elif element["mandatory"]:
+            findings.append(
+                Problem(
+                    "EU_ELEMENT_MISSING",
+                    f"Annex I element {element['id']} ({element['name']}) is missing",
+                    tuple(element["anyOf"][0].split(".")),
+                )
+            )
+    details = {"profile": profile, "present": present}
+    if strict:
+        return Check.from_problems("eu_standard", findings, details=details)
+    return Check.from_problems("eu_standard", warnings=findings, details=details)

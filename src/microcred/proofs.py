@@ -1,0 +1,419 @@
+"""Data Integrity 1.0 proofs: Add Proof (§4.2), sets and chains (§4.3), Verify Proof (§4.4-4.5).
+
+Everything here works on plain dicts and never mutates its input. Creation raises typed
+errors; verification returns a `ProofResult` per proof with the problems it found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from microcred.did import KeyResolver, ResolutionFailure, VerificationMethod
+from microcred.errors import (
+    InvalidOptionError,
+    KeyTypeMismatchError,
+    MicrocredError,
+    Path,
+    ProofGenerationError,
+)
+from microcred.jsonld.loader import DocumentLoader
+from microcred.keys import Signer
+from microcred.result import Problem
+from microcred.suites import CRYPTOSUITES, LEGACY_SUITES, Cryptosuite, get_cryptosuite
+from microcred.timestamps import format_timestamp, parse_timestamp
+
+__all__ = [
+    "PROOF_PURPOSES",
+    "VERIFY_SUITES",
+    "ProofResult",
+    "add_proof",
+    "create_proof",
+    "proofs_of",
+    "unsecured_document",
+    "verify_proofs",
+]
+
+PROOF_PURPOSES = frozenset(
+    {
+        "assertionMethod",
+        "authentication",
+        "keyAgreement",
+        "capabilityInvocation",
+        "capabilityDelegation",
+    }
+)
+"""Verification relationships a proof may claim (DI §2.1 proofPurpose, CID §2.3)."""
+
+VERIFY_SUITES: Mapping[str, Cryptosuite] = {**CRYPTOSUITES, **LEGACY_SUITES}
+"""What verification accepts by default: the four REC suites and legacy Ed25519Signature2020."""
+
+_DI_V2 = "https://w3id.org/security/data-integrity/v2"
+_CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+def unsecured_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A shallow copy of `document` without its `proof` (the unsecured document of DI §4)."""
+    return {k: v for k, v in document.items() if k != "proof"}
+
+
+def proofs_of(document: Mapping[str, Any]) -> list[Any]:
+    """The proof set of a document: its `proof` value as a list (DI §2.1.1)."""
+    proof = document.get("proof")
+    if proof is None:
+        return []
+    return list(proof) if isinstance(proof, list) else [proof]
+
+
+def _with_di_context(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Context injection (DI §2.4.2): a VC 1.1 document gets the data-integrity/v2 context."""
+    contexts = document.get("@context")
+    as_list = contexts if isinstance(contexts, list) else [contexts]
+    if _CREDENTIALS_V2 in as_list or _DI_V2 in as_list:
+        return dict(document)
+    return {**document, "@context": [*as_list, _DI_V2]}
+
+
+def create_proof(
+    document: Mapping[str, Any],
+    options: Mapping[str, Any],
+    *,
+    suite: Cryptosuite,
+    signer: Signer,
+    loader: DocumentLoader,
+) -> dict[str, Any]:
+    """Create Proof (EDDSA §3.2.1 / §3.3.1, ECDSA §3.2.1): proof options -> signed proof object."""
+    proof = dict(options)
+    if proof.get("type") != suite.proof_type or proof.get("cryptosuite") != suite.name:
+        raise ProofGenerationError(
+            "proof options do not name this cryptosuite", path=("proof", "type")
+        )
+    if "created" in proof and parse_timestamp(proof["created"]) is None:
+        raise ProofGenerationError("created is not a dateTimeStamp", path=("proof", "created"))
+    if suite.keeps_proof_context and "@context" in document:
+        proof["@context"] = document["@context"]
+    config = suite.proof_configuration(proof, document, key_type=signer.key_type, loader=loader)
+    canonical = suite.transform(document, key_type=signer.key_type, loader=loader)
+    hash_data = suite.hash(config, canonical, key_type=signer.key_type)
+    proof["proofValue"] = suite.serialize_proof(hash_data, signer)
+    return proof
+
+
+def add_proof(
+    document: Mapping[str, Any],
+    *,
+    signer: Signer,
+    loader: DocumentLoader,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    proof_purpose: str = "assertionMethod",
+    created: datetime | None = None,
+    expires: datetime | None = None,
+    domain: str | Sequence[str] | None = None,
+    challenge: str | None = None,
+    nonce: str | None = None,
+    proof_id: str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
+    cryptosuites: Mapping[str, Cryptosuite] = CRYPTOSUITES,
+) -> dict[str, Any]:
+    """Add Proof / Add Proof Set/Chain (DI §4.2, §4.3): a new document with one more proof."""
+    suite = get_cryptosuite(cryptosuite, cryptosuites)
+    if signer.key_type not in suite.key_types:
+        raise KeyTypeMismatchError(
+            f"a {signer.key_type} key cannot sign with {suite.name} "
+            f"(it takes {', '.join(sorted(suite.key_types))})"
+        )
+    if proof_purpose not in PROOF_PURPOSES:
+        raise InvalidOptionError(f"unknown proof purpose {proof_purpose!r}")
+    all_proofs = proofs_of(document)
+    input_document = _with_di_context(unsecured_document(document))
+    if previous_proof is not None:  # §4.3 steps 3-6: the previous proofs are signed too
+        wanted = [previous_proof] if isinstance(previous_proof, str) else list(previous_proof)
+        by_id = {p.get("id"): p for p in all_proofs if isinstance(p, Mapping)}
+        missing = [w for w in wanted if w not in by_id]
+        if missing:
+            raise ProofGenerationError(f"previousProof {missing[0]!r} matches no existing proof id")
+        input_document["proof"] = [by_id[w] for w in wanted]
+    options: dict[str, Any] = {"type": suite.proof_type, "cryptosuite": suite.name}
+    if proof_id is not None:
+        options["id"] = proof_id
+    options["created"] = format_timestamp(created or datetime.now(UTC))
+    if expires is not None:
+        options["expires"] = format_timestamp(expires)
+    options["verificationMethod"] = signer.verification_method
+    options["proofPurpose"] = proof_purpose
+    for name, value in (("domain", domain), ("challenge", challenge), ("nonce", nonce)):
+        if value is not None:
+            options[name] = value if isinstance(value, str) else list(value)
+    if previous_proof is not None:
+        options["previousProof"] = (
+            previous_proof if isinstance(previous_proof, str) else list(previous_proof)
+        )
+    proof = create_proof(input_document, options, suite=suite, signer=signer, loader=loader)
+    output = {k: v for k, v in input_document.items() if k != "proof"}
+    output["proof"] = [*all_proofs, proof] if all_proofs else proof
+    return output
+
+
+@dataclass(frozen=True, slots=True)
+class ProofResult:
+    """The verdict on one proof: what it claimed, who controls its key, and what went wrong."""
+
+    path: Path
+    proof_type: str | None
+    cryptosuite: str | None
+    verification_method: str | None
+    proof_purpose: str | None
+    controller: str | None
+    verified: bool
+    problems: tuple[Problem, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": list(self.path),
+            "type": self.proof_type,
+            "cryptosuite": self.cryptosuite,
+            "verificationMethod": self.verification_method,
+            "proofPurpose": self.proof_purpose,
+            "controller": self.controller,
+            "verified": self.verified,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Expectations:
+    """What the verifier expects of every proof (DI §4.4 options)."""
+
+    purpose: str
+    domain: str | Sequence[str] | None
+    challenge: str | None
+    now: datetime
+    skew: timedelta
+    resolver: KeyResolver
+    loader: DocumentLoader
+    suites: Mapping[str, Cryptosuite]
+
+
+class _ProofProblem(Exception):
+    def __init__(self, code: str, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.problem = Problem(code, message, path)
+
+
+def _string(proof: Mapping[str, Any], key: str, at: Path, *, required: bool = True) -> str | None:
+    value = proof.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise _ProofProblem(
+            "MALFORMED_PROOF_ERROR", f"proof {key} must be a non-empty string", (*at, key)
+        )
+    return value
+
+
+def _check_options(proof: Mapping[str, Any], at: Path, expect: _Expectations) -> None:
+    """DI §4.4 steps 5-7 and §2.1 created/expires: purpose, domain, challenge, timing."""
+    purpose = proof["proofPurpose"]
+    if purpose != expect.purpose:
+        raise _ProofProblem(
+            "MISMATCHED_PROOF_PURPOSE_ERROR",
+            f"proofPurpose is {purpose!r}, expected {expect.purpose!r}",
+            (*at, "proofPurpose"),
+        )
+    if expect.domain is not None:
+        wanted = {expect.domain} if isinstance(expect.domain, str) else set(expect.domain)
+        given = proof.get("domain")
+        given_set = (
+            {given} if isinstance(given, str) else set(given) if isinstance(given, list) else None
+        )
+        if given_set != wanted:
+            raise _ProofProblem(
+                "INVALID_DOMAIN_ERROR",
+                f"proof domain {given!r} is not the expected one",
+                (*at, "domain"),
+            )
+    if expect.challenge is not None and proof.get("challenge") != expect.challenge:
+        raise _ProofProblem(
+            "INVALID_CHALLENGE_ERROR", "proof challenge is not the expected one", (*at, "challenge")
+        )
+    for key in ("created", "expires"):
+        if key in proof and parse_timestamp(proof[key]) is None:
+            raise _ProofProblem(
+                "MALFORMED_PROOF_ERROR", f"proof {key} is not a dateTimeStamp", (*at, key)
+            )
+    expires = parse_timestamp(proof.get("expires"))
+    if expires is not None and expect.now > expires + expect.skew:
+        raise _ProofProblem(
+            "PROOF_EXPIRED", f"the proof expired at {proof['expires']}", (*at, "expires")
+        )
+
+
+def _resolve(
+    proof: Mapping[str, Any], at: Path, suite: Cryptosuite, expect: _Expectations
+) -> VerificationMethod:
+    """Retrieve Verification Method (CID §3.3): key, relationship, and key type for the suite."""
+    url = proof["verificationMethod"]
+    method = expect.resolver(url)
+    if isinstance(method, ResolutionFailure):
+        raise _ProofProblem(method.code, method.message, (*at, "verificationMethod"))
+    if proof["proofPurpose"] not in method.relationships:
+        raise _ProofProblem(
+            "INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD",
+            f"{url} is not listed under {proof['proofPurpose']} by its controller",
+            (*at, "verificationMethod"),
+        )
+    if method.public_key.key_type not in suite.key_types:
+        raise _ProofProblem(
+            "KEY_TYPE_MISMATCH",
+            f"a {method.public_key.key_type} key cannot verify {suite.name}",
+            (*at, "verificationMethod"),
+        )
+    return method
+
+
+def _input_document(
+    document: Mapping[str, Any], proof: Mapping[str, Any], at: Path, all_proofs: list[Any]
+) -> dict[str, Any]:
+    """The document the proof signed: without proofs, plus its previous proofs (DI §4.5)."""
+    unsecured = unsecured_document(document)
+    previous = proof.get("previousProof")
+    if previous is not None:
+        wanted = [previous] if isinstance(previous, str) else previous
+        by_id = {p.get("id"): p for p in all_proofs if isinstance(p, Mapping) and "id" in p}
+        if not isinstance(wanted, list) or any(
+            not isinstance(w, str) or w not in by_id for w in wanted
+        ):
+            raise _ProofProblem(
+                "PROOF_VERIFICATION_ERROR",
+                "previousProof names a proof that is not here",
+                (*at, "previousProof"),
+            )
+        unsecured["proof"] = [by_id[w] for w in wanted]
+    return unsecured
+
+
+def _jcs_context(document: dict[str, Any], proof: Mapping[str, Any], at: Path) -> dict[str, Any]:
+    """JCS suites: the proof's @context must start the document's (EDDSA §3.3.2 step 2)."""
+    if "@context" not in proof:
+        return document
+    mine = proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
+    theirs = document.get("@context")
+    theirs = theirs if isinstance(theirs, list) else [theirs]
+    if theirs[: len(mine)] != mine:
+        raise _ProofProblem(
+            "PROOF_VERIFICATION_ERROR",
+            "the proof's @context does not start the document's",
+            (*at, "@context"),
+        )
+    return {**document, "@context": proof["@context"]}
+
+
+def _hash_data(
+    suite: Cryptosuite,
+    proof: Mapping[str, Any],
+    unsecured: Mapping[str, Any],
+    key_type: str,
+    at: Path,
+    expect: _Expectations,
+) -> bytes:
+    """Transformation, proof configuration and hashing; JSON-LD and canonicalisation errors
+    become problems whose paths point into the document or into the proof."""
+    try:
+        config = suite.proof_configuration(
+            proof, unsecured, key_type=key_type, loader=expect.loader
+        )
+    except MicrocredError as error:
+        inside = error.path if error.path[:1] == ("@context",) else (*at, *error.path)
+        raise _ProofProblem(error.code, error.message, inside) from None
+    try:
+        canonical = suite.transform(unsecured, key_type=key_type, loader=expect.loader)
+    except MicrocredError as error:
+        raise _ProofProblem(error.code, error.message, error.path) from None
+    return suite.hash(config, canonical, key_type=key_type)
+
+
+def _verify_one(
+    document: Mapping[str, Any], proof: Any, at: Path, all_proofs: list[Any], expect: _Expectations
+) -> ProofResult:
+    """Verify Proof (DI §4.4) for one proof of the set."""
+    claims: Mapping[str, Any] = proof if isinstance(proof, Mapping) else {}
+    controller: str | None = None
+    try:
+        if not isinstance(proof, Mapping):
+            raise _ProofProblem("MALFORMED_PROOF_ERROR", "a proof must be a JSON object", at)
+        proof_type = _string(proof, "type", at)
+        for key in ("verificationMethod", "proofPurpose", "proofValue"):
+            _string(proof, key, at)
+        name = (
+            _string(proof, "cryptosuite", at) if proof_type == "DataIntegrityProof" else proof_type
+        )
+        suite = expect.suites.get(name or "")
+        if suite is None or suite.proof_type != proof_type:
+            raise _ProofProblem(
+                "UNSUPPORTED_CRYPTOSUITE",
+                f"cryptosuite {name!r} is not supported",
+                (*at, "cryptosuite"),
+            )
+        _check_options(proof, at, expect)
+        method = _resolve(proof, at, suite, expect)
+        controller = method.controller
+        unsecured = _input_document(document, proof, at, all_proofs)
+        if suite.keeps_proof_context:
+            unsecured = _jcs_context(unsecured, proof, at)
+        hash_data = _hash_data(suite, proof, unsecured, method.public_key.key_type, at, expect)
+        if not suite.verify_signature(hash_data, proof["proofValue"], method.public_key):
+            raise _ProofProblem(
+                "PROOF_VERIFICATION_ERROR", "the signature does not verify", (*at, "proofValue")
+            )
+        problems: tuple[Problem, ...] = ()
+    except _ProofProblem as failure:
+        problems = (failure.problem,)
+    except MicrocredError as error:  # e.g. a malformed proofValue
+        problems = (Problem(error.code, error.message, (*at, *error.path)),)
+    return ProofResult(
+        path=at,
+        proof_type=_text(claims.get("type")),
+        cryptosuite=_text(claims.get("cryptosuite")),
+        verification_method=_text(claims.get("verificationMethod")),
+        proof_purpose=_text(claims.get("proofPurpose")),
+        controller=controller,
+        verified=not problems,
+        problems=problems,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def verify_proofs(
+    document: Mapping[str, Any],
+    *,
+    resolver: KeyResolver,
+    loader: DocumentLoader,
+    now: datetime,
+    expected_proof_purpose: str = "assertionMethod",
+    domain: str | Sequence[str] | None = None,
+    challenge: str | None = None,
+    max_clock_skew: timedelta = timedelta(minutes=5),
+    cryptosuites: Mapping[str, Cryptosuite] = VERIFY_SUITES,
+) -> tuple[ProofResult, ...]:
+    """Verify Proof Sets and Chains (DI §4.5): one result per proof, never raising."""
+    expect = _Expectations(
+        expected_proof_purpose,
+        domain,
+        challenge,
+        now,
+        max_clock_skew,
+        resolver,
+        loader,
+        cryptosuites,
+    )
+    all_proofs = proofs_of(document)
+    single = not isinstance(document.get("proof"), list)
+    return tuple(
+        _verify_one(document, proof, ("proof",) if single else ("proof", i), all_proofs, expect)
+        for i, proof in enumerate(all_proofs)
+    )
