@@ -1,31 +1,84 @@
-"""microcred: issue and verify EU micro-credentials as W3C Verifiable Credentials, offline."""
+"""microcred: issue and verify EU micro-credentials as W3C Verifiable Credentials, offline.
 
-from microcred.bindings.elm import from_credential, to_credential
+    >>> from microcred import KeyPair, MicroCredential, issue, verify
+
+Names are imported on first use, so `from microcred import verify` does not load the
+pydantic model or pyld unless they are needed (cold start matters to wallets).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from microcred.errors import InvalidMicroCredential, MicrocredError
-from microcred.model import (
-    Assessment,
-    FurtherInformation,
-    Grade,
-    LangText,
-    Learner,
-    LearningOutcome,
-    Level,
-    MicroCredential,
-    Organisation,
-    Participation,
-    QualityAssurance,
-    Stackability,
-    Workload,
-)
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
+
+if TYPE_CHECKING:
+    from microcred.api import issue, sign, verify
+    from microcred.bindings.elm import from_credential, to_credential
+    from microcred.did import VerificationMethod, resolve_did_key
+    from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
+    from microcred.keys import KeyPair, PublicKey, Signer
+    from microcred.model import (
+        Assessment,
+        FurtherInformation,
+        Grade,
+        LangText,
+        Learner,
+        LearningOutcome,
+        Level,
+        MicroCredential,
+        Organisation,
+        Participation,
+        QualityAssurance,
+        Stackability,
+        Workload,
+    )
+
+_LAZY = {
+    "issue": "microcred.api",
+    "sign": "microcred.api",
+    "verify": "microcred.api",
+    "from_credential": "microcred.bindings.elm",
+    "to_credential": "microcred.bindings.elm",
+    "VerificationMethod": "microcred.did",
+    "resolve_did_key": "microcred.did",
+    "BundledLoader": "microcred.jsonld.loader",
+    "StaticLoader": "microcred.jsonld.loader",
+    "chain": "microcred.jsonld.loader",
+    "KeyPair": "microcred.keys",
+    "PublicKey": "microcred.keys",
+    "Signer": "microcred.keys",
+    **{
+        name: "microcred.model"
+        for name in (
+            "Assessment",
+            "FurtherInformation",
+            "Grade",
+            "LangText",
+            "Learner",
+            "LearningOutcome",
+            "Level",
+            "MicroCredential",
+            "Organisation",
+            "Participation",
+            "QualityAssurance",
+            "Stackability",
+            "Workload",
+        )
+    },
+}
 
 __all__ = [
     "Assessment",
+    "BundledLoader",
     "Check",
     "CheckStatus",
     "FurtherInformation",
     "Grade",
     "InvalidMicroCredential",
+    "KeyPair",
     "LangText",
     "Learner",
     "LearningOutcome",
@@ -35,10 +88,33 @@ __all__ = [
     "Organisation",
     "Participation",
     "Problem",
+    "PublicKey",
     "QualityAssurance",
+    "Signer",
     "Stackability",
+    "StaticLoader",
+    "VerificationMethod",
     "VerificationResult",
     "Workload",
+    "chain",
     "from_credential",
+    "issue",
+    "resolve_did_key",
+    "sign",
     "to_credential",
+    "verify",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module the first time it is used (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'microcred' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

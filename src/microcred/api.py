@@ -10,20 +10,21 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from microcred.bindings.elm import to_credential
 from microcred.checks import check_contexts, check_issuer, check_structure
 from microcred.did import KeyResolver, resolve_did_key
 from microcred.errors import InvalidOptionError, MalformedDocumentError, ProofGenerationError
 from microcred.eu_standard import PROFILES, Profile, check_eu_standard
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
 from microcred.keys import Signer
-from microcred.model import MicroCredential
 from microcred.proofs import VERIFY_SUITES, add_proof, verify_proofs
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 from microcred.suites import CRYPTOSUITES, Cryptosuite
 from microcred.validity import check_validity
+
+if TYPE_CHECKING:
+    from microcred.model import MicroCredential
 
 __all__ = ["default_loader", "issue", "sign", "verify"]
 
@@ -95,6 +96,9 @@ def issue(
     The issuer is the key's controller; a micro-credential naming another issuer is refused
     (it could never pass the issuer check of `verify`).
     """
+    from microcred.bindings.elm import to_credential  # the model loads pydantic: only here
+    from microcred.model import MicroCredential
+
     mc = (
         micro_credential
         if isinstance(micro_credential, MicroCredential)
