@@ -1,0 +1,90 @@
+"""The wheel ships what the code reads at run time: contexts, examples, data tables, py.typed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_explicit_package_list_matches_the_source_tree() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    on_disk = {
+        ".".join(path.parent.relative_to(ROOT / "src").parts)
+        for path in (ROOT / "src" / "microcred").rglob("__init__.py")
+    }
+    mapped = set(config["package-dir"]) - {""}
+    assert set(config["packages"]) == on_disk | mapped
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    [built] = out.glob("microcred-*.whl")
+    return built
+
+
+def test_the_wheel_holds_every_data_file(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        "microcred/py.typed",
+        "microcred/contexts/index.json",
+        "microcred/examples/microcredential.json",
+        "microcred/data/annex-i.json",
+    }
+    expected |= {f"microcred/contexts/{p.name}" for p in (ROOT / "contexts").glob("*.jsonld")}
+    expected |= {
+        f"microcred/{p.relative_to(ROOT / 'src' / 'microcred').as_posix()}"
+        for p in (ROOT / "src" / "microcred" / "data").rglob("*")
+        if p.is_file() and p.suffix in {".json", ".csv"}
+    }
+    assert expected <= names, sorted(expected - names)
+
+
+def test_an_installed_wheel_serves_the_bundled_contexts(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    code = (
+        "import microcred, json;"
+        "from microcred.jsonld.loader import BundledLoader, bundled_context_urls;"
+        "from importlib import resources;"
+        "print(json.dumps([microcred.__file__, len(bundled_context_urls()),"
+        " BundledLoader()('https://w3id.org/microcred/v1')['documentUrl'],"
+        " resources.files('microcred.examples').joinpath('microcredential.json').is_file()]))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    path, count, url, example = json.loads(done.stdout)
+    assert path.startswith(str(target)), "the wheel's copy, not the source tree, was imported"
+    assert count >= 10 and url == "https://w3id.org/microcred/v1" and example

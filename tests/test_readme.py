@@ -1,0 +1,50 @@
+"""The README tells the truth: its test command is what CI runs, its quickstart runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    commands = [b.strip() for b in _blocks("sh") if "pytest" in b]
+    assert len(commands) == 1
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[0] in ci.splitlines()
+
+
+def test_the_main_job_command_runs_the_demo() -> None:
+    [demo] = [b.strip() for b in _blocks("sh") if b.strip().endswith("microcred demo")]
+    assert demo.startswith("python3 -m venv .venv && ")
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_quickstart_blocks_run(index: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}  # later blocks build on earlier ones, as a reader would
+    for i, block in enumerate(_blocks("python")[: index + 1]):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, f"README python block {i}", "exec"), namespace)
+    if index == 0:
+        assert out.getvalue().startswith("True\n")
+    else:
+        assert "too_short" in out.getvalue()
+
+
+def test_every_linked_file_exists() -> None:
+    for target in re.findall(r"\]\(((?!https?:)[^)#]+)\)", README):
+        assert (ROOT / target).exists(), target
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
