@@ -1,0 +1,163 @@
+"""Tamper properties: change any signed value, add or remove any property, or move a proof to
+another document, and verification fails, for every suite and key type."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from microcred import api
+from microcred.errors import MicrocredError
+from microcred.jsonld import rdfc
+from microcred.jsonld.expand import to_rdf
+from microcred.keys import KeyPair
+
+EXAMPLE = json.loads(
+    (Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json").read_text()
+)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+SUITES = [
+    ("eddsa-rdfc-2022", "Ed25519"),
+    ("eddsa-jcs-2022", "Ed25519"),
+    ("ecdsa-rdfc-2019", "P-256"),
+    ("ecdsa-jcs-2019", "P-384"),
+]
+Path_ = tuple[str | int, ...]
+
+
+def _issue(suite: str, key_type: str, **changes: Any) -> dict[str, Any]:
+    key = KeyPair.generate(key_type)
+    return api.issue({**EXAMPLE, **changes}, key=key, cryptosuite=suite)
+
+
+@pytest.fixture(scope="module", params=SUITES, ids=[s for s, _ in SUITES])
+def signed(request: pytest.FixtureRequest) -> dict[str, Any]:
+    suite, key_type = request.param
+    credential = _issue(suite, key_type)
+    assert api.verify(credential, now=NOW).verified
+    return credential
+
+
+def _leaves(value: Any, path: Path_ = ()) -> Iterator[Path_]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaves(item, (*path, i))
+    else:
+        yield path
+
+
+def _objects(value: Any, path: Path_ = ()) -> Iterator[Path_]:
+    if isinstance(value, dict):
+        yield path
+        for key, item in value.items():
+            yield from _objects(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _objects(item, (*path, i))
+
+
+def _keys(value: Any, path: Path_ = ()) -> Iterator[Path_]:
+    for obj in _objects(value, path):
+        node = _at(value, obj)
+        yield from ((*obj, key) for key in node)
+
+
+def _at(document: Any, path: Path_) -> Any:
+    for part in path:
+        document = document[part]
+    return document
+
+
+def _replaced(value: Any) -> st.SearchStrategy[Any]:
+    """A JSON scalar that differs from `value`: a near miss or something else entirely."""
+    near = st.just(value + "x" if isinstance(value, str) else "x")
+    other = st.one_of(
+        st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)
+    )
+    return st.one_of(near, other).filter(lambda new: new != value or type(new) is not type(value))
+
+
+FAST = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@FAST
+@given(data=st.data())
+def test_changing_any_signed_leaf_fails(signed: dict[str, Any], data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(sorted(_leaves(signed), key=str)), label="path")
+    tampered = copy.deepcopy(signed)
+    old = _at(tampered, path)
+    new = data.draw(_replaced(old), label="new value")
+    _at(tampered, path[:-1])[path[-1]] = new
+    assert not api.verify(tampered, now=NOW).verified
+
+
+@FAST
+@given(data=st.data())
+def test_adding_a_property_anywhere_fails(signed: dict[str, Any], data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(sorted(_objects(signed), key=str)), label="object")
+    node = _at(signed, path)
+    key = data.draw(
+        st.one_of(
+            st.sampled_from(["name", "description", "id", "type", "title", "extra"]),
+            st.text(min_size=1),
+        ).filter(lambda k: k not in node),
+        label="key",
+    )
+    tampered = copy.deepcopy(signed)
+    _at(tampered, path)[key] = data.draw(
+        st.one_of(st.text(min_size=1), st.integers()), label="value"
+    )
+    assert not api.verify(tampered, now=NOW).verified
+
+
+def _signed_statements(document: dict[str, Any]) -> str | None:
+    """The canonical RDF an RDFC proof signs (None if the document no longer expands)."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    try:
+        return rdfc.canonicalize(to_rdf(unsecured))
+    except MicrocredError:
+        return None
+
+
+@FAST
+@given(data=st.data())
+def test_removing_any_property_fails(signed: dict[str, Any], data: st.DataObject) -> None:
+    """RDFC signs the RDF graph, not the JSON: removing one of two copies of the same
+    statement (e.g. a concept's inScheme repeated wherever the concept is used) leaves the
+    signed graph unchanged, and only then may the credential still verify. JCS signs JSON."""
+    path = data.draw(st.sampled_from(sorted(_keys(signed), key=str)), label="property")
+    tampered = copy.deepcopy(signed)
+    del _at(tampered, path[:-1])[path[-1]]
+    result = api.verify(tampered, now=NOW)
+    rdfc_suite = "rdfc" in signed["proof"]["cryptosuite"]
+    unchanged = path[0] != "proof" and _signed_statements(tampered) == _signed_statements(signed)
+    if rdfc_suite and unchanged:
+        assert result.verified, "the same signed graph must still verify"
+    else:
+        assert not result.verified
+
+
+@pytest.mark.parametrize(("suite", "key_type"), SUITES)
+def test_a_proof_moved_onto_another_document_fails(suite: str, key_type: str) -> None:
+    key = KeyPair.generate(key_type)
+    first = api.issue(EXAMPLE, key=key, cryptosuite=suite)
+    other = {**EXAMPLE, "learner": {**EXAMPLE["learner"], "fullName": {"en": "Someone Else"}}}
+    second = api.issue(other, key=key, cryptosuite=suite)
+    assert api.verify(second, now=NOW).verified
+    moved = {**second, "proof": first["proof"]}
+    result = api.verify(moved, now=NOW)
+    assert not result.verified
+    assert "PROOF_VERIFICATION_ERROR" in result.codes
