@@ -16,6 +16,7 @@ from microcred.result import Check, CheckStatus, Problem, VerificationResult
 
 if TYPE_CHECKING:
     from microcred.api import issue, sign, verify
+    from microcred.batch import issue_many
     from microcred.bindings.elm import from_credential, to_credential
     from microcred.did import VerificationMethod, resolve_did_key
     from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "issue": "microcred.api",
+    "issue_many": "microcred.batch",
     "sign": "microcred.api",
     "verify": "microcred.api",
     "from_credential": "microcred.bindings.elm",
@@ -99,6 +101,7 @@ __all__ = [
     "chain",
     "from_credential",
     "issue",
+    "issue_many",
     "resolve_did_key",
     "sign",
     "to_credential",
