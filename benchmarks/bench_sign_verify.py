@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from microcred import KeyPair, MicroCredential, api, issue_many
-from microcred.batch import IssueFailure, Issued
+from microcred.batch import Issued, IssueFailure
 from microcred.bindings.elm import to_credential
 from microcred.jsonld.expand import to_rdf
 from microcred.multibase import decode_base58btc
