@@ -1,327 +1,395 @@
-"""Read an ELM-shaped VC 2.0 credential into the micro-credential's JSON input format.
+"""Read an ELM-shaped credential into the micro-credential's JSON input format.
 
-The reverse of `bindings.elm.to_credential`: walk the compact JSON-LD tree (single values
-or arrays, embedded nodes or id references) and collect the Annex I elements. Values stay
-as the credential writes them (concept IRIs, ISO dates); the model validates them.
+The reverse of the ELM writers (`bindings.elm`, `bindings.edc`): walk the compact JSON-LD
+tree and collect the Annex I elements (paths in docs/elm-mapping.md and docs/edc.md).
+Values stay as the credential writes them (concept IRIs, ISO dates); the model validates
+them. Where each model field was read is kept, so model errors can point into the credential.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from microcred.bindings._elm_reader import Dialect, Input, Reader, drop_none, fail, many
 from microcred.errors import FieldError, InvalidMicroCredential, Path
+from microcred.model import AccreditationType, AssessmentType, Concept
 
-__all__ = ["MICROCRED_CONTEXT", "read_credential"]
+__all__ = ["MICROCRED", "MICROCRED_CONTEXT", "read_credential", "read_elm", "relocate"]
 
 MICROCRED_CONTEXT = "https://w3id.org/microcred/v1"
+MICROCRED = Dialect(frozenset({MICROCRED_CONTEXT}), "dcDescription", ("nationalID",), False)
+"""Our VC 2.0 ELM credentials (`bindings.elm`)."""
+
 _ECTS = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 _DURATION = re.compile(
     r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?"
     r"(?:(\d+(?:\.\d+)?)S)?)?$"
 )
 
-Input = dict[str, Any]
-
-
-def _fail(path: Path, message: str) -> InvalidMicroCredential:
-    return InvalidMicroCredential([FieldError(path, "malformed_credential", message)])
-
-
-def _many(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _nodes_by_id(value: Any, found: dict[str, Mapping[str, Any]]) -> None:
-    """Index every embedded node that carries more than its id (for id references)."""
-    if isinstance(value, Mapping):
-        if isinstance(value.get("id"), str) and len(value) > 1:
-            found.setdefault(value["id"], value)
-        for item in value.values():
-            _nodes_by_id(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _nodes_by_id(item, found)
+Node = Mapping[str, Any]
+Origins = Mapping[Path, Path]
 
 
 def _hours(duration: Any, path: Path) -> str:
     """An xsd:duration of days/hours/minutes/seconds as a number of hours."""
     match = _DURATION.fullmatch(duration) if isinstance(duration, str) else None
     if match is None or duration in ("P", "PT") or duration.endswith("T"):
-        raise _fail(path, f"{duration!r} is not a duration in days, hours, minutes or seconds")
+        raise fail(path, f"{duration!r} is not a duration in days, hours, minutes or seconds")
     days, hours, minutes, seconds = (Decimal(g or 0) for g in match.groups())
     total = days * 24 + hours + minutes / 60 + seconds / 3600
     return format(total.normalize(), "f")
 
 
-class _Reader:
-    """Path-aware access to the credential's nodes."""
+def _birth_date(value: Any, tolerant: bool) -> Any:
+    """ELM's xsd:dateTime birth date as a calendar date.
 
-    def __init__(self, credential: Mapping[str, Any]) -> None:
-        self.index: dict[str, Mapping[str, Any]] = {}
-        _nodes_by_id(credential, self.index)
-        self.base = f"{credential.get('id')}#"
-
-    def node(self, value: Any, path: Path) -> Mapping[str, Any]:
-        """An embedded node, or the node an id reference points at."""
-        if isinstance(value, str):
-            value = self.index.get(value, {"id": value})
-        elif isinstance(value, Mapping) and set(value) == {"id"}:
-            value = self.index.get(value["id"], value)
-        if not isinstance(value, Mapping):
-            raise _fail(path, "expected a JSON object (a node) or a node id")
+    EDC tools write local midnight in UTC (`1999-10-01T22:00:00Z` for 2 October in CEST):
+    tolerant reading takes the date of the instant plus 12 hours, which recovers the local
+    date for any offset in (-12:00, +12:00] and leaves midnight UTC on its own date.
+    """
+    if not isinstance(value, str):
         return value
+    if tolerant:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        offset = moment.utcoffset()
+        if offset is not None:
+            return (moment - offset + timedelta(hours=12)).date().isoformat()
+    return value[:10]
 
-    def nodes(
-        self, parent: Mapping[str, Any], key: str, path: Path
-    ) -> Iterator[tuple[Path, Mapping[str, Any]]]:
-        values = parent.get(key)
-        many = isinstance(values, list)
-        for i, value in enumerate(_many(values)):
-            where = (*path, key, i) if many else (*path, key)
-            yield where, self.node(value, where)
 
-    def one(self, parent: Mapping[str, Any], key: str, path: Path) -> Mapping[str, Any] | None:
-        found = list(self.nodes(parent, key, path))
-        if len(found) > 1:
-            raise _fail((*path, key), f"expected one value for {key!r}, found {len(found)}")
-        return found[0][1] if found else None
-
-    def need(self, parent: Mapping[str, Any], key: str, path: Path) -> Mapping[str, Any]:
-        found = self.one(parent, key, path)
-        if found is None:
-            raise _fail((*path, key), f"{key!r} is missing")
-        return found
-
-    def iris(self, parent: Mapping[str, Any], key: str, path: Path) -> list[Any]:
-        return [node.get("id") for _, node in self.nodes(parent, key, path)]
-
-    def iri(self, parent: Mapping[str, Any], key: str, path: Path) -> Any:
-        node = self.one(parent, key, path)
-        return None if node is None else node.get("id")
-
-    def own_id(self, node: Mapping[str, Any]) -> Any:
-        """The node's id, or None where `to_credential` generated it."""
-        node_id = node.get("id")
-        return None if isinstance(node_id, str) and node_id.startswith(self.base) else node_id
-
-    def note(self, parent: Mapping[str, Any], key: str, path: Path) -> Any:
-        node = self.one(parent, key, path)
-        return None if node is None else node.get("noteLiteral")
-
-    def url(self, node: Mapping[str, Any]) -> Any:
-        return node.get("contentURL")
-
-    def legal_identifier(self, node: Mapping[str, Any] | None, path: Path) -> Input | None:
-        if node is None:
+def _title(r: Reader, node: Node, vocabulary: type[Concept], concept_iri: Any) -> Any:
+    """The node's title; for tolerant dialects, a title that is only the English label of
+    the node's concept (what the EDC writer puts where EDC demands a title) reads as none."""
+    title = r.text(node, "title")
+    if r.dialect.tolerant and isinstance(concept_iri, str) and isinstance(title, Mapping):
+        label = next((c.label for c in vocabulary.all() if c.iri == concept_iri), None)
+        if label is not None and dict(title) == {"en": label}:
             return None
-        return {"notation": node.get("notation"), "country": self.iri(node, "spatial", path)}
-
-    def organisation(self, node: Mapping[str, Any], path: Path) -> Input:
-        location = self.need(node, "location", path)
-        address = self.need(location, "address", (*path, "location"))
-        homepage = self.one(node, "homepage", path)
-        return _drop_none(
-            {
-                "id": self.own_id(node),
-                "legalName": node.get("legalName"),
-                "country": self.iri(address, "countryCode", (*path, "location", "address")),
-                "region": self.iri(location, "spatialCode", (*path, "location")),
-                "registration": self.legal_identifier(self.one(node, "registration", path), path),
-                "homepage": homepage and self.url(homepage),
-            }
-        )
-
-
-def _drop_none(fields: Input) -> Input:
-    return {key: value for key, value in fields.items() if value not in (None, [])}
+    return title
 
 
 def read_credential(credential: Mapping[str, Any]) -> Input:
-    """The model input (camelCase JSON) that `credential` carries; see docs/elm-mapping.md."""
+    """The model input (camelCase JSON) that one of our VC 2.0 ELM credentials carries."""
+    return read_elm(credential, MICROCRED)[0]
+
+
+def read_elm(credential: Mapping[str, Any], dialect: Dialect) -> tuple[Input, Origins]:
+    """(model input, where each model field was read) for a credential in `dialect`."""
     if not isinstance(credential, Mapping):
-        raise _fail((), "a credential must be a JSON object")
-    if MICROCRED_CONTEXT not in _many(credential.get("@context")):
-        raise _fail(("@context",), f"the credential does not use the {MICROCRED_CONTEXT} context")
-    r = _Reader(credential)
-    subject_path: Path = ("credentialSubject",)
-    subject = r.need(credential, "credentialSubject", ())
-    a_path: Path = (*subject_path, "hasClaim")
-    achievement = r.need(subject, "hasClaim", subject_path)
-    s_path: Path = (*a_path, "specifiedBy")
-    spec = r.need(achievement, "specifiedBy", a_path)
-    w_path: Path = (*a_path, "awardedBy")
-    awarding = r.need(achievement, "awardedBy", a_path)
-    p_path: Path = (*a_path, "provenBy")
-    proof = r.need(achievement, "provenBy", a_path)
-    return _drop_none(
+        raise fail((), "a credential must be a JSON object")
+    if not dialect.contexts & set(many(credential.get("@context"))):
+        names = " or ".join(sorted(dialect.contexts))
+        raise fail(("@context",), f"the credential does not use the {names} context")
+    r = Reader(credential, dialect)
+    c_path, subject = r.need_at(credential, "credentialSubject", ())
+    a_path, achievement = r.need_at(subject, "hasClaim", c_path)
+    s_path, spec = r.need_at(achievement, "specifiedBy", a_path)
+    w_path, awarding = r.need_at(achievement, "awardedBy", a_path)
+    i_path, issuer = r.need_at(credential, "issuer", ())
+    until = "validUntil" if "validUntil" in credential or not dialect.tolerant else "expirationDate"
+    fields = r.record(
+        (),
+        (),
         {
-            "id": credential.get("id"),
-            "learner": _learner(r, subject, subject_path),
-            "title": achievement.get("title"),
-            "issuer": r.organisation(r.need(credential, "issuer", ()), ("issuer",)),
-            "awardingBodies": [
-                r.organisation(node, where)
-                for where, node in r.nodes(awarding, "awardingBody", w_path)
-            ],
-            "dateOfIssuing": credential.get("validFrom"),
-            "validUntil": credential.get("validUntil"),
-            "learningOutcomes": [
-                _outcome(r, node, where) for where, node in r.nodes(spec, "learningOutcome", s_path)
-            ],
-            "workload": _workload(r, spec, s_path),
-            "level": _level(r, spec, s_path),
-            "assessment": _assessment(r, proof, p_path),
-            "participation": _drop_none(
-                {
-                    "modes": r.iris(spec, "mode", s_path),
-                    "learningSetting": r.iri(spec, "learningSetting", s_path),
-                    "activityTypes": [
-                        r.iri(r.need(node, "specifiedBy", where), "dcType", where)
-                        for where, node in r.nodes(achievement, "influencedBy", a_path)
-                    ],
-                }
+            "id": ("id", credential.get("id")),
+            "learner": (c_path, _learner(r, subject, c_path)),
+            "title": ((*a_path, "title"), r.text(achievement, "title")),
+            "issuer": (i_path, r.organisation(issuer, ("issuer",), i_path)),
+            "awardingBodies": (
+                (*w_path, "awardingBody"),
+                [
+                    r.organisation(node, ("awardingBodies", i), where)
+                    for i, (where, node) in enumerate(r.nodes(awarding, "awardingBody", w_path))
+                ],
             ),
-            "qualityAssurance": [
-                _quality_assurance(r, node, where)
-                for where, node in r.nodes(spec, "accreditation", s_path)
-            ],
-            "prerequisites": r.note(spec, "entryRequirement", s_path),
-            "supervision": r.iri(proof, "idVerification", p_path),
-            "grade": _grade(r, proof, p_path),
-            "stackability": _stackability(r, spec, s_path),
-            "furtherInformation": _further_information(r, achievement, a_path, spec, s_path),
-            "learningOpportunityType": r.iri(spec, "dcType", s_path),
-        }
+            "dateOfIssuing": ("validFrom", credential.get("validFrom")),
+            "validUntil": (until, credential.get(until)),
+            "learningOutcomes": (
+                (*s_path, "learningOutcome"),
+                [
+                    _outcome(r, node, ("learningOutcomes", i), where)
+                    for i, (where, node) in enumerate(r.nodes(spec, "learningOutcome", s_path))
+                ],
+            ),
+            "workload": (s_path, _workload(r, spec, s_path)),
+            "level": (s_path, _level(r, spec, s_path)),
+            **_assessment_fields(r, achievement, a_path, spec, s_path),
+            "participation": (s_path, _participation(r, achievement, a_path, spec, s_path)),
+            "qualityAssurance": (
+                (*s_path, "accreditation"),
+                [
+                    _quality_assurance(r, node, ("qualityAssurance", i), where)
+                    for i, (where, node) in enumerate(r.nodes(spec, "accreditation", s_path))
+                ],
+            ),
+            "prerequisites": (
+                (*s_path, "entryRequirement"),
+                r.note(spec, "entryRequirement", s_path),
+            ),
+            "stackability": (
+                (*s_path, "isPartialQualification"),
+                _stackability(r, spec, s_path),
+            ),
+            "furtherInformation": (
+                s_path,
+                _further_information(r, achievement, a_path, spec, s_path),
+            ),
+            "learningOpportunityType": ((*s_path, "dcType"), r.iri(spec, "dcType", s_path)),
+        },
     )
+    return fields, r.origins
 
 
-def _learner(r: _Reader, person: Mapping[str, Any], path: Path) -> Input:
-    birth = person.get("dateOfBirth")
-    contact = r.one(person, "contactPoint", path)
-    mailbox = contact and r.one(contact, "emailAddress", (*path, "contactPoint"))
-    email = mailbox and mailbox.get("id")
-    return _drop_none(
+def relocate(error: InvalidMicroCredential, origins: Origins) -> InvalidMicroCredential:
+    """The same errors with each model path replaced by where the credential holds it.
+
+    The longest recorded model-path prefix decides; the rest of the path is kept, and the
+    message names the model field (`qualityAssurance: Field required`).
+    """
+
+    def moved(item: FieldError) -> FieldError:
+        for cut in range(len(item.path), -1, -1):
+            at = origins.get(item.path[:cut])
+            if at is not None:
+                field = ".".join(str(p) for p in item.path) or "credential"
+                return FieldError((*at, *item.path[cut:]), item.code, f"{field}: {item.message}")
+        return item
+
+    return InvalidMicroCredential([moved(item) for item in error.errors])
+
+
+def _learner(r: Reader, person: Node, path: Path) -> Input:
+    contact = r.one_at(person, "contactPoint", path)
+    mailbox = contact and r.one_at(contact[1], "emailAddress", contact[0])
+    email = mailbox and mailbox[1].get("id")
+    national_term, national_id = r.national_id(person, path)
+    model: Path = ("learner",)
+    return r.record(
+        model,
+        path,
         {
-            "id": r.own_id(person),
-            "fullName": person.get("fullName"),
-            "givenName": person.get("givenName"),
-            "familyName": person.get("familyName"),
-            "dateOfBirth": birth[:10] if isinstance(birth, str) else birth,
-            "nationalID": r.legal_identifier(r.one(person, "nationalID", path), path),
-            "email": email[len("mailto:") :] if isinstance(email, str) else email,
-            "identifiers": [
-                _drop_none({"notation": n.get("notation"), "schemeName": n.get("schemeName")})
-                for _, n in r.nodes(person, "identifier", path)
-            ],
-        }
+            "id": ("id", r.own_id(person)),
+            "fullName": ("fullName", r.text(person, "fullName")),
+            "givenName": ("givenName", r.text(person, "givenName")),
+            "familyName": ("familyName", r.text(person, "familyName")),
+            "dateOfBirth": (
+                "dateOfBirth",
+                _birth_date(person.get("dateOfBirth"), r.dialect.tolerant),
+            ),
+            "nationalID": (
+                national_term,
+                r.legal_identifier(national_id, (*model, "nationalID"), (*path, national_term)),
+            ),
+            "email": (
+                (*mailbox[0], "id") if mailbox else (*path, "contactPoint"),
+                email[len("mailto:") :] if isinstance(email, str) else email,
+            ),
+            "identifiers": (
+                "identifier",
+                [
+                    r.record(
+                        (*model, "identifiers", i),
+                        where,
+                        {
+                            "notation": ("notation", n.get("notation")),
+                            "schemeName": ("schemeName", n.get("schemeName")),
+                        },
+                    )
+                    for i, (where, n) in enumerate(r.nodes(person, "identifier", path))
+                ],
+            ),
+        },
     )
 
 
-def _outcome(r: _Reader, node: Mapping[str, Any], path: Path) -> Input:
-    return _drop_none(
+def _outcome(r: Reader, node: Node, model: Path, path: Path) -> Input:
+    r.origins[model] = path
+    return r.record(
+        model,
+        path,
         {
-            "title": node.get("title"),
-            "relatedESCOSkills": r.iris(node, "relatedESCOSkill", path),
-            "relatedSkills": r.iris(node, "relatedSkill", path),
-            "skillType": r.iri(node, "dcType", path),
-            "reusabilityLevel": r.iri(node, "reusabilityLevel", path),
-        }
+            "title": ("title", r.text(node, "title")),
+            "relatedESCOSkills": ("relatedESCOSkill", r.iris(node, "relatedESCOSkill", path)),
+            "relatedSkills": ("relatedSkill", r.iris(node, "relatedSkill", path)),
+            "skillType": ("dcType", r.iri(node, "dcType", path)),
+            "reusabilityLevel": ("reusabilityLevel", r.iri(node, "reusabilityLevel", path)),
+        },
     )
 
 
-def _workload(r: _Reader, spec: Mapping[str, Any], path: Path) -> Input:
-    ects = None
+def _workload(r: Reader, spec: Node, path: Path) -> Input:
+    ects: Any = None
+    ects_at: Path = (*path, "creditPoint")
     for where, credit in r.nodes(spec, "creditPoint", path):
         if r.iri(credit, "framework", where) == _ECTS:
-            ects = credit.get("point")
+            ects, ects_at = credit.get("point"), (*where, "point")
             try:
                 Decimal(str(ects))
             except InvalidOperation:
-                raise _fail((*where, "point"), f"{ects!r} is not a number of points") from None
+                raise fail(ects_at, f"{ects!r} is not a number of points") from None
     volume = spec.get("volumeOfLearning")
     hours = None if volume is None else _hours(volume, (*path, "volumeOfLearning"))
-    return _drop_none({"ects": ects, "hours": hours})
+    return r.record(
+        ("workload",), path, {"ects": (ects_at, ects), "hours": ("volumeOfLearning", hours)}
+    )
 
 
-def _level(r: _Reader, spec: Mapping[str, Any], path: Path) -> Input | None:
-    level = _drop_none(
+def _level(r: Reader, spec: Node, path: Path) -> Input | None:
+    level = r.record(
+        ("level",),
+        path,
         {
-            "eqf": r.iri(spec, "eqfLevel", path),
-            "nqf": r.iris(spec, "nqfLevel", path),
-            "qfEheaCycle": r.iri(spec, "educationLevel", path),
-        }
+            "eqf": ("eqfLevel", r.iri(spec, "eqfLevel", path)),
+            "nqf": ("nqfLevel", r.iris(spec, "nqfLevel", path)),
+            "qfEheaCycle": ("educationLevel", r.iri(spec, "educationLevel", path)),
+        },
     )
     return level or None
 
 
-def _assessment(r: _Reader, proof: Mapping[str, Any], path: Path) -> Input:
-    spec = r.need(proof, "specifiedBy", path)
-    return _drop_none(
+def _assessment_fields(
+    r: Reader, achievement: Node, a_path: Path, spec: Node, s_path: Path
+) -> dict[str, tuple[str | Path, Any]]:
+    """Assessment (M9), supervision (O2) and grade (O3): the learner's LearningAssessment
+    (`A.provenBy`) or, without one, the qualification's assessment specification
+    (`S.provenBy`)."""
+    claim = r.one_at(achievement, "provenBy", a_path)
+    if claim is not None:
+        p_path, proof = claim
+        t_path, test = r.need_at(proof, "specifiedBy", p_path)
+    else:
+        found = r.one_at(spec, "provenBy", s_path)
+        if found is None:
+            raise fail((*a_path, "provenBy"), "'provenBy' is missing")
+        p_path, proof = t_path, test = found
+    kind = r.iri(test, "dcType", t_path)
+    scheme = r.one_at(test, "gradingScheme", t_path)
+    grade = r.note(proof, "grade", p_path) if claim else None
+    return {
+        "assessment": (
+            p_path,
+            r.record(
+                ("assessment",),
+                p_path,
+                {
+                    "type": ((*t_path, "dcType"), kind),
+                    "title": ("title", _title(r, proof, AssessmentType, kind)),
+                },
+            ),
+        ),
+        "supervision": (
+            (*p_path, "idVerification"),
+            r.iri(proof, "idVerification", p_path) if claim else None,
+        ),
+        "grade": (
+            (*p_path, "grade"),
+            grade
+            and r.record(
+                ("grade",),
+                p_path,
+                {
+                    "value": ("grade", grade),
+                    "gradingScheme": (
+                        scheme[0] if scheme else (*t_path, "gradingScheme"),
+                        scheme and r.text(scheme[1], "title"),
+                    ),
+                },
+            ),
+        ),
+    }
+
+
+def _participation(r: Reader, achievement: Node, a_path: Path, spec: Node, s_path: Path) -> Input:
+    return r.record(
+        ("participation",),
+        s_path,
         {
-            "type": r.iri(spec, "dcType", (*path, "specifiedBy")),
-            "title": proof.get("title"),
-        }
+            "modes": ("mode", r.iris(spec, "mode", s_path)),
+            "learningSetting": ("learningSetting", r.iri(spec, "learningSetting", s_path)),
+            "activityTypes": (
+                (*a_path, "influencedBy"),
+                [
+                    r.iri(r.need(node, "specifiedBy", where), "dcType", where)
+                    for where, node in r.nodes(achievement, "influencedBy", a_path)
+                ],
+            ),
+        },
     )
 
 
-def _grade(r: _Reader, proof: Mapping[str, Any], path: Path) -> Input | None:
-    value = r.note(proof, "grade", path)
-    if value is None:
-        return None
-    spec = r.need(proof, "specifiedBy", path)
-    scheme = r.one(spec, "gradingScheme", (*path, "specifiedBy"))
-    return _drop_none({"value": value, "gradingScheme": scheme and scheme.get("title")})
-
-
-def _quality_assurance(r: _Reader, node: Mapping[str, Any], path: Path) -> Input:
-    agent = r.one(node, "accreditingAgent", path)
+def _quality_assurance(r: Reader, node: Node, model: Path, path: Path) -> Input:
+    r.origins[model] = path
+    agent = r.one_at(node, "accreditingAgent", path)
     report = r.one(node, "report", path)
-    return _drop_none(
+    kind = r.iri(node, "dcType", path)
+    return r.record(
+        model,
+        path,
         {
-            "type": r.iri(node, "dcType", path),
-            "title": node.get("title"),
-            "qualityAssuringBody": agent and r.organisation(agent, (*path, "accreditingAgent")),
-            "report": report and r.url(report),
-            "expiryDate": node.get("expiryDate"),
-        }
+            "type": ("dcType", kind),
+            "title": ("title", _title(r, node, AccreditationType, kind)),
+            "qualityAssuringBody": (
+                "accreditingAgent",
+                agent and r.organisation(agent[1], (*model, "qualityAssuringBody"), agent[0]),
+            ),
+            "report": ("report", report and report.get("contentURL")),
+            "expiryDate": ("expiryDate", node.get("expiryDate")),
+        },
     )
 
 
-def _stackability(r: _Reader, spec: Mapping[str, Any], path: Path) -> Input | None:
+def _stackability(r: Reader, spec: Node, path: Path) -> Input | None:
     partial = spec.get("isPartialQualification")
     targets = [
-        _drop_none({"id": node.get("id"), "title": node.get("title")})
-        for _, node in r.nodes(spec, "isPartOf", path)
+        r.record(
+            ("stackability", "stackableTowards", i),
+            where,
+            {"id": ("id", node.get("id")), "title": ("title", r.text(node, "title"))},
+        )
+        for i, (where, node) in enumerate(r.nodes(spec, "isPartOf", path))
     ]
     if partial is None and not targets:
         return None
     if not isinstance(partial, bool):
-        raise _fail((*path, "isPartialQualification"), "expected true or false")
-    return _drop_none({"standAlone": not partial, "stackableTowards": targets})
+        raise fail((*path, "isPartialQualification"), "expected true or false")
+    r.origins[("stackability", "standAlone")] = (*path, "isPartialQualification")
+    r.origins[("stackability", "stackableTowards")] = (*path, "isPartOf")
+    return drop_none({"standAlone": not partial, "stackableTowards": targets})
 
 
 def _further_information(
-    r: _Reader, achievement: Mapping[str, Any], a_path: Path, spec: Mapping[str, Any], s_path: Path
+    r: Reader, achievement: Node, a_path: Path, spec: Node, s_path: Path
 ) -> Input | None:
     homepage = r.one(spec, "homepage", s_path)
-    info = _drop_none(
+    info = r.record(
+        ("furtherInformation",),
+        s_path,
         {
-            "description": spec.get("dcDescription"),
-            "notes": [
-                note.get("noteLiteral")
-                for _, note in r.nodes(achievement, "additionalNote", a_path)
-            ],
-            "homepage": homepage and r.url(homepage),
-            "supplementaryDocuments": [
-                r.url(doc) for _, doc in r.nodes(achievement, "supplementaryDocument", a_path)
-            ],
-            "thematicAreas": r.iris(spec, "thematicArea", s_path),
-            "languages": r.iris(spec, "language", s_path),
-        }
+            "description": (r.dialect.description, r.text(spec, r.dialect.description)),
+            "notes": (
+                (*a_path, "additionalNote"),
+                [
+                    r.text(note, "noteLiteral")
+                    for _, note in r.nodes(achievement, "additionalNote", a_path)
+                ],
+            ),
+            "homepage": ("homepage", homepage and homepage.get("contentURL")),
+            "supplementaryDocuments": (
+                (*a_path, "supplementaryDocument"),
+                [
+                    doc.get("contentURL")
+                    for _, doc in r.nodes(achievement, "supplementaryDocument", a_path)
+                ],
+            ),
+            "thematicAreas": ("thematicArea", r.iris(spec, "thematicArea", s_path)),
+            "languages": ("language", r.iris(spec, "language", s_path)),
+        },
     )
     return info or None

@@ -15,13 +15,14 @@ from microcred.model import (
     Concept,
     CreditSystem,
     LangText,
+    LearningActivityType,
     LearningOutcome,
     LegalIdentifier,
     MicroCredential,
     Organisation,
 )
 
-__all__ = ["CONTEXT", "CREDENTIAL_TYPE", "Writer", "concept"]
+__all__ = ["CONTEXT", "CREDENTIAL_TYPE", "Writer", "concept", "xsd_datetime"]
 
 CONTEXT = ("https://www.w3.org/ns/credentials/v2", "https://w3id.org/microcred/v1")
 """The `@context` of every credential we build (VC 2.0 first, then our ELM-style context)."""
@@ -33,7 +34,8 @@ _ESCO_SKILLS = "http://data.europa.eu/esco/concept-scheme/skills"
 Node = dict[str, Any]
 
 
-def _datetime(value: datetime) -> str:
+def xsd_datetime(value: datetime) -> str:
+    """An aware datetime as xsd:dateTime text, UTC written as `Z`."""
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -59,7 +61,13 @@ def concept(value: Concept) -> Node:
 
 class Writer:
     """Builds the ELM nodes of one credential; remembers which organisations it has written
-    so each organisation appears once and is referenced by id afterwards."""
+    so each organisation appears once and is referenced by id afterwards.
+
+    Subclasses (the EDC writer) override the hooks where their profile differs.
+    """
+
+    description_term = "dcDescription"
+    """The term for dc:description (`description` is VC 2.0's schema.org description)."""
 
     def __init__(self, mc: MicroCredential) -> None:
         self.mc = mc
@@ -77,10 +85,10 @@ class Writer:
             "type": list(CREDENTIAL_TYPE),
             "name": _language_values(mc.title),
             "issuer": self.organisation(mc.issuer, "issuer"),
-            "validFrom": _datetime(mc.date_of_issuing),
+            "validFrom": xsd_datetime(mc.date_of_issuing),
         }
         if mc.valid_until is not None:
-            out["validUntil"] = _datetime(mc.valid_until)
+            out["validUntil"] = xsd_datetime(mc.valid_until)
         out["credentialSubject"] = self.person()
         return out
 
@@ -130,26 +138,16 @@ class Writer:
                     self.organisation(org, f"awarding-body-{i}")
                     for i, org in enumerate(mc.awarding_bodies, 1)
                 ],
-                "awardingDate": _datetime(mc.date_of_issuing),
+                "awardingDate": xsd_datetime(mc.date_of_issuing),
             },
             "specifiedBy": self.qualification(),
-            "provenBy": [self.assessment()],
         }
-        activities = mc.participation.activity_types
-        if activities:
-            node["influencedBy"] = [
-                {
-                    "id": self.id(f"activity-{i}"),
-                    "type": "LearningActivity",
-                    "awardedBy": self.id("awarding"),
-                    "specifiedBy": {
-                        "id": self.id(f"activity-{i}-specification"),
-                        "type": "LearningActivitySpecification",
-                        "dcType": concept(t),
-                    },
-                }
-                for i, t in enumerate(activities, 1)
-            ]
+        _put_all(node, "provenBy", self.claim_assessments())
+        _put_all(
+            node,
+            "influencedBy",
+            [self.activity(t, i) for i, t in enumerate(mc.participation.activity_types, 1)],
+        )
         info = mc.further_information
         if info is not None and info.notes:
             node["additionalNote"] = [
@@ -209,9 +207,10 @@ class Writer:
                     for target in mc.stackability.stackable_towards
                 ],
             )
+        _put_all(node, "provenBy", self.specification_assessments())
         info = mc.further_information
         if info is not None:
-            _put(node, "dcDescription", info.description and dict(info.description))
+            _put(node, self.description_term, info.description and dict(info.description))
             _put_all(
                 node,
                 "homepage",
@@ -249,27 +248,57 @@ class Writer:
         _put(node, "reusabilityLevel", level and concept(level))
         return node
 
-    def assessment(self) -> Node:
+    def activity(self, activity_type: LearningActivityType, index: int) -> Node:
+        """A learning activity of the given type that led to the achievement."""
+        return {
+            "id": self.id(f"activity-{index}"),
+            "type": "LearningActivity",
+            "awardedBy": self.id("awarding"),
+            "specifiedBy": {
+                "id": self.id(f"activity-{index}-specification"),
+                "type": "LearningActivitySpecification",
+                "dcType": concept(activity_type),
+            },
+        }
+
+    def claim_assessments(self) -> list[Node]:
+        """The learner's assessments, the achievement's `provenBy`."""
+        return [self.assessment()]
+
+    def specification_assessments(self) -> list[Node]:
+        """Assessment specifications on the qualification (`provenBy`); none here."""
+        return []
+
+    def assessment_title(self) -> LangText | None:
+        return self.mc.assessment.title
+
+    def assessment_specification(self) -> Node:
+        """The type of assessment (Annex I) and, with a grade, its grading scheme."""
         mc = self.mc
-        specification: Node = {
+        node: Node = {
             "id": self.id("assessment-specification"),
             "type": "LearningAssessmentSpecification",
             "dcType": concept(mc.assessment.type),
         }
+        title = self.assessment_title()
+        _put(node, "title", title and dict(title))
+        if mc.grade is not None and mc.grade.grading_scheme is not None:
+            node["gradingScheme"] = {
+                "id": self.id("grading-scheme"),
+                "type": "GradingScheme",
+                "title": dict(mc.grade.grading_scheme),
+            }
+        return node
+
+    def assessment(self) -> Node:
+        mc = self.mc
         node: Node = {"id": self.id("assessment"), "type": "LearningAssessment"}
-        if mc.assessment.title is not None:
-            node["title"] = specification["title"] = dict(mc.assessment.title)
+        title = self.assessment_title()
+        _put(node, "title", title and dict(title))
         node["awardedBy"] = self.id("awarding")
-        if mc.grade is not None:
-            node["grade"] = self.note(mc.grade.value, "grade")
-            if mc.grade.grading_scheme is not None:
-                specification["gradingScheme"] = {
-                    "id": self.id("grading-scheme"),
-                    "type": "GradingScheme",
-                    "title": dict(mc.grade.grading_scheme),
-                }
+        _put(node, "grade", mc.grade and self.note(mc.grade.value, "grade"))
         _put(node, "idVerification", mc.supervision and concept(mc.supervision))
-        node["specifiedBy"] = specification
+        node["specifiedBy"] = self.assessment_specification()
         return node
 
     def accreditation(self, index: int) -> Node:
@@ -281,7 +310,7 @@ class Writer:
             node["accreditingAgent"] = self.organisation(qa.quality_assuring_body, name + "-body")
         if qa.report is not None:
             node["report"] = self.web_resource(qa.report, name + "-report")
-        _put(node, "expiryDate", qa.expiry_date and _datetime(qa.expiry_date))
+        _put(node, "expiryDate", qa.expiry_date and xsd_datetime(qa.expiry_date))
         return node
 
     def organisation(self, org: Organisation, name: str) -> Node | str:

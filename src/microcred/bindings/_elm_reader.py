@@ -1,0 +1,193 @@
+"""Path-aware walking of an ELM credential's compact JSON-LD tree, for the binding readers.
+
+Values may be single or arrays, nodes embedded or referenced by id. A `Dialect` says how the
+credential spells the few terms that differ (our VC 2.0 context vs Europass `edc-ap`) and
+whether to tolerate EDC variations. The reader records where each model field was read
+(`origins`), so model validation errors can name the place in the credential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from microcred.errors import FieldError, InvalidMicroCredential, Path
+
+__all__ = ["Dialect", "Input", "Reader", "drop_none", "fail", "many"]
+
+Input = dict[str, Any]
+Node = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How one kind of ELM credential spells what the readers look for."""
+
+    contexts: frozenset[str]
+    """Context IRIs of which the credential must list one."""
+    description: str
+    """The term for dc:description."""
+    national_id: tuple[str, ...]
+    """Terms for elm:nationalId, in order of preference."""
+    tolerant: bool
+    """Accept what EDCs written by other tools do: several locations (the first counts),
+    language maps with arrays (the first text counts), local-midnight birth dates, and
+    titles that only repeat a concept's label (read as no title)."""
+
+
+def fail(path: Path, message: str) -> InvalidMicroCredential:
+    """A structural problem of the credential at `path`."""
+    return InvalidMicroCredential([FieldError(path, "malformed_credential", message)])
+
+
+def many(value: Any) -> list[Any]:
+    """A JSON-LD value as a list: absent is empty, a single value is one item."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def drop_none(fields: Input) -> Input:
+    """The fields that have a value (None and empty lists are left out)."""
+    return {key: value for key, value in fields.items() if value not in (None, [])}
+
+
+def _nodes_by_id(value: Any, found: dict[str, Node]) -> None:
+    """Index every embedded node that carries more than its id (for id references)."""
+    if isinstance(value, Mapping):
+        if isinstance(value.get("id"), str) and len(value) > 1:
+            found.setdefault(value["id"], value)
+        for item in value.values():
+            _nodes_by_id(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _nodes_by_id(item, found)
+
+
+class Reader:
+    """Access to the credential's nodes with JSON paths; remembers model field origins."""
+
+    def __init__(self, credential: Mapping[str, Any], dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.index: dict[str, Node] = {}
+        _nodes_by_id(credential, self.index)
+        self.base = f"{credential.get('id')}#"
+        self.origins: dict[Path, Path] = {}
+
+    def record(self, model: Path, at: Path, fields: Mapping[str, tuple[str | Path, Any]]) -> Input:
+        """Model fields from the node at `at`: {model key: (term or full path, value)}.
+
+        Remembers where each field came from and drops the fields without a value.
+        """
+        for key, (where, _value) in fields.items():
+            self.origins[(*model, key)] = (*at, where) if isinstance(where, str) else where
+        return drop_none({key: value for key, (_where, value) in fields.items()})
+
+    def node(self, value: Any, path: Path) -> Node:
+        """An embedded node, or the node an id reference points at."""
+        if isinstance(value, str):
+            value = self.index.get(value, {"id": value})
+        elif isinstance(value, Mapping) and set(value) == {"id"}:
+            value = self.index.get(value["id"], value)
+        if not isinstance(value, Mapping):
+            raise fail(path, "expected a JSON object (a node) or a node id")
+        return value
+
+    def nodes(self, parent: Node, key: str, path: Path) -> Iterator[tuple[Path, Node]]:
+        values = parent.get(key)
+        is_list = isinstance(values, list)
+        for i, value in enumerate(many(values)):
+            where = (*path, key, i) if is_list else (*path, key)
+            yield where, self.node(value, where)
+
+    def one_at(self, parent: Node, key: str, path: Path) -> tuple[Path, Node] | None:
+        """The single node under `key` with its path (tolerant dialects take the first)."""
+        found = list(self.nodes(parent, key, path))
+        if len(found) > 1 and not self.dialect.tolerant:
+            raise fail((*path, key), f"expected one value for {key!r}, found {len(found)}")
+        return found[0] if found else None
+
+    def one(self, parent: Node, key: str, path: Path) -> Node | None:
+        found = self.one_at(parent, key, path)
+        return None if found is None else found[1]
+
+    def need_at(self, parent: Node, key: str, path: Path) -> tuple[Path, Node]:
+        found = self.one_at(parent, key, path)
+        if found is None:
+            raise fail((*path, key), f"{key!r} is missing")
+        return found
+
+    def need(self, parent: Node, key: str, path: Path) -> Node:
+        return self.need_at(parent, key, path)[1]
+
+    def iris(self, parent: Node, key: str, path: Path) -> list[Any]:
+        return [node.get("id") for _, node in self.nodes(parent, key, path)]
+
+    def iri(self, parent: Node, key: str, path: Path) -> Any:
+        node = self.one(parent, key, path)
+        return None if node is None else node.get("id")
+
+    def own_id(self, node: Node) -> Any:
+        """The node's id, or None where a writer generated it in the credential's space."""
+        node_id = node.get("id")
+        return None if isinstance(node_id, str) and node_id.startswith(self.base) else node_id
+
+    def text(self, node: Node | None, key: str) -> Any:
+        """A language map; tolerant dialects take the first text of an array value."""
+        value = None if node is None else node.get(key)
+        if self.dialect.tolerant and isinstance(value, Mapping):
+            return {tag: (t[0] if isinstance(t, list) and t else t) for tag, t in value.items()}
+        return value
+
+    def note(self, parent: Node, key: str, path: Path) -> Any:
+        return self.text(self.one(parent, key, path), "noteLiteral")
+
+    def national_id(self, person: Node, path: Path) -> tuple[str, Node | None]:
+        """(term used, LegalIdentifier node) of the person's national id, if any."""
+        for term in self.dialect.national_id:
+            if term in person:
+                return term, self.one(person, term, path)
+        return self.dialect.national_id[0], None
+
+    def legal_identifier(self, node: Node | None, model: Path, at: Path) -> Input | None:
+        if node is None:
+            return None
+        return self.record(
+            model,
+            at,
+            {
+                "notation": ("notation", node.get("notation")),
+                "country": ("spatial", self.iri(node, "spatial", at)),
+            },
+        )
+
+    def organisation(self, node: Node, model: Path, at: Path) -> Input:
+        location_at, location = self.need_at(node, "location", at)
+        address_at, address = self.need_at(location, "address", location_at)
+        registration = self.one_at(node, "registration", at)
+        homepage = self.one(node, "homepage", at)
+        return self.record(
+            model,
+            at,
+            {
+                "id": ("id", self.own_id(node)),
+                "legalName": ("legalName", self.text(node, "legalName")),
+                "country": (
+                    (*address_at, "countryCode"),
+                    self.iri(address, "countryCode", address_at),
+                ),
+                "region": (
+                    (*location_at, "spatialCode"),
+                    self.iri(location, "spatialCode", location_at),
+                ),
+                "registration": (
+                    "registration",
+                    registration
+                    and self.legal_identifier(
+                        registration[1], (*model, "registration"), registration[0]
+                    ),
+                ),
+                "homepage": ("homepage", homepage and homepage.get("contentURL")),
+            },
+        )
