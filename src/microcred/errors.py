@@ -30,6 +30,7 @@ __all__ = [
     "MalformedDocumentError",
     "MalformedProofError",
     "MicrocredError",
+    "MissingDependencyError",
     "NQuadsSyntaxError",
     "Path",
     "ProofGenerationError",
@@ -244,3 +245,9 @@ class InvalidCertificateError(MicrocredError):
     """Certificate material is not a parsable X.509 certificate (PEM or DER)."""
 
     code: ClassVar[str] = "INVALID_CERTIFICATE"
+
+
+class MissingDependencyError(MicrocredError):
+    """An optional feature needs a package that is not installed (e.g. `microcred[shacl]`)."""
+
+    code: ClassVar[str] = "MISSING_DEPENDENCY"

@@ -31,7 +31,8 @@ class Dialect:
     national_id: tuple[str, ...]
     """Terms for elm:nationalId, in order of preference."""
     tolerant: bool
-    """Accept what EDCs written by other tools do: several locations (the first counts),
+    """Accept what EDCs written by other tools do: organisations with several locations
+    (the first counts, as EDC's sealing step appends the seal certificate's country),
     language maps with arrays (the first text counts), local-midnight birth dates, and
     titles that only repeat a concept's label (read as no title)."""
 
@@ -101,10 +102,12 @@ class Reader:
             where = (*path, key, i) if is_list else (*path, key)
             yield where, self.node(value, where)
 
-    def one_at(self, parent: Node, key: str, path: Path) -> tuple[Path, Node] | None:
-        """The single node under `key` with its path (tolerant dialects take the first)."""
+    def one_at(
+        self, parent: Node, key: str, path: Path, *, first: bool = False
+    ) -> tuple[Path, Node] | None:
+        """The single node under `key` with its path; with `first`, the first of several."""
         found = list(self.nodes(parent, key, path))
-        if len(found) > 1 and not self.dialect.tolerant:
+        if len(found) > 1 and not first:
             raise fail((*path, key), f"expected one value for {key!r}, found {len(found)}")
         return found[0] if found else None
 
@@ -112,8 +115,10 @@ class Reader:
         found = self.one_at(parent, key, path)
         return None if found is None else found[1]
 
-    def need_at(self, parent: Node, key: str, path: Path) -> tuple[Path, Node]:
-        found = self.one_at(parent, key, path)
+    def need_at(
+        self, parent: Node, key: str, path: Path, *, first: bool = False
+    ) -> tuple[Path, Node]:
+        found = self.one_at(parent, key, path, first=first)
         if found is None:
             raise fail((*path, key), f"{key!r} is missing")
         return found
@@ -163,7 +168,7 @@ class Reader:
         )
 
     def organisation(self, node: Node, model: Path, at: Path) -> Input:
-        location_at, location = self.need_at(node, "location", at)
+        location_at, location = self.need_at(node, "location", at, first=self.dialect.tolerant)
         address_at, address = self.need_at(location, "address", location_at)
         registration = self.one_at(node, "registration", at)
         homepage = self.one(node, "homepage", at)

@@ -270,6 +270,7 @@ class Writer:
         return []
 
     def assessment_title(self) -> LangText | None:
+        """The title of the assessment and its specification, if any."""
         return self.mc.assessment.title
 
     def assessment_specification(self) -> Node:

@@ -1,0 +1,202 @@
+"""MicroCredential <-> Europass European Digital Credential (EDC, ELM 3.2 generic profile).
+
+`to_edc` builds the credential as EDC's own tooling shapes it (VC 1.1 + `edc-ap`, see
+docs/edc.md); `issue_edc` also seals it with JAdES, as EDC requires. `from_edc` reads an
+EDC, ours or another tool's, plain or sealed, back into the model; `read_edc` returns what
+an EDC carries even when it lacks Annex I elements the model requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from microcred.bindings._edc_write import EDCWriter, edc_constants, edc_requirements
+from microcred.bindings._elm_read import read_elm, relocate
+from microcred.bindings._elm_reader import Dialect, Input
+from microcred.errors import FieldError, InvalidMicroCredential, InvalidOptionError, Path
+from microcred.jades import seal
+from microcred.jades.algorithms import SigningKey
+from microcred.jades.jws import b64url_decode, is_jades, parse_json, read_envelope
+from microcred.jades.keystore import CertificateInput
+from microcred.model import Country, LangText, Language, LegalIdentifier, MicroCredential
+from microcred.result import Problem
+
+__all__ = ["Display", "EDCIssuer", "from_edc", "issue_edc", "read_edc", "to_edc"]
+
+
+@cache
+def _dialect() -> Dialect:
+    """How EDCs spell ELM (the `edc-ap` context, http or https) and what varies between tools."""
+    contexts = frozenset(edc_constants("contexts"))
+    return Dialect(contexts, "description", ("nationalID", "nationalId"), tolerant=True)
+
+
+@dataclass(frozen=True, slots=True)
+class EDCIssuer:
+    """The eIDAS identity of the organisation that seals the EDC, which is `mc.issuer`.
+
+    `eidas_identifier` is the `organizationIdentifier` of its e-seal certificate (e.g.
+    `VATES-A00000000`); `country` the country that registered it (`ES`, `ESP` or an IRI).
+    EDC requires it on the issuer (SHACL IssuerNode: eIDASIdentifier 1..1).
+    """
+
+    eidas_identifier: str
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class Display:
+    """How the EDC presents itself: page languages (BCP 47 tags, first = primary; default:
+    the title's languages), a display title (default: the micro-credential's title) and an
+    optional description (e.g. {"en": "has successfully completed a micro-module"})."""
+
+    languages: tuple[str, ...] = ()
+    title: Mapping[str, str] | None = None
+    description: Mapping[str, str] | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _legal_identifier(issuer: EDCIssuer) -> LegalIdentifier:
+    if not isinstance(issuer, EDCIssuer):
+        raise InvalidOptionError("issuer must be an EDCIssuer (eIDAS identifier and country)")
+    try:
+        country = Country.of(issuer.country)
+        return LegalIdentifier(notation=issuer.eidas_identifier, country=country)
+    except InvalidMicroCredential as error:
+        raise InvalidOptionError(f"issuer: {error.errors[0].message}") from None
+
+
+def _languages(display: Display, title: LangText) -> tuple[tuple[str, Language], ...]:
+    """(tag, EU language concept) per display page, one page per language concept."""
+    chosen: dict[Language, str] = {}
+    for tag in display.languages or tuple(title):
+        try:
+            language = Language.of(tag)
+        except InvalidMicroCredential:
+            if display.languages:
+                message = f"display language {tag!r} is not an EU language"
+                raise InvalidOptionError(message) from None
+            continue
+        chosen.setdefault(language, tag)
+    if not chosen:
+        chosen[Language.of("en")] = "en"
+    return tuple((tag, language) for language, tag in chosen.items())
+
+
+def to_edc(
+    mc: MicroCredential,
+    *,
+    issuer: EDCIssuer,
+    display: Display | None = None,
+    issued: datetime | None = None,
+) -> dict[str, Any]:
+    """The unsealed EDC for `mc`, sealed by `mc.issuer` (ELM 3.2 EDC generic profile).
+
+    `issued` (and `issuanceDate`) is the sealing time, default now (UTC, whole seconds);
+    `validFrom` is `mc.date_of_issuing`. Raises `InvalidMicroCredential` (model paths) for
+    what EDC needs beyond the model, and `InvalidOptionError` for unusable options.
+    """
+    problems = list(edc_requirements(mc))
+    if problems:
+        raise InvalidMicroCredential(problems)
+    display = display or Display()
+    moment = _now() if issued is None else issued
+    if moment.utcoffset() is None:
+        raise InvalidOptionError("issued must be an aware datetime (with a time zone)")
+    try:
+        title = LangText(display.title) if display.title is not None else mc.title
+        description = LangText(display.description) if display.description else None
+    except InvalidMicroCredential as error:
+        raise InvalidOptionError(f"display: {error.errors[0].message}") from None
+    writer = EDCWriter(
+        mc,
+        eidas_identifier=_legal_identifier(issuer),
+        issued=moment,
+        languages=_languages(display, title),
+        title=title,
+        description=description,
+    )
+    return writer.credential()
+
+
+def issue_edc(
+    mc: MicroCredential,
+    *,
+    issuer: EDCIssuer,
+    key: SigningKey,
+    certificate_chain: CertificateInput,
+    signing_time: datetime | None = None,
+    display: Display | None = None,
+) -> dict[str, Any]:
+    """`to_edc` then a JAdES seal (`jades.seal`) whose `sigT` equals the EDC's `issued`."""
+    moment = (signing_time or _now()).replace(microsecond=0)
+    edc = to_edc(mc, issuer=issuer, display=display, issued=moment)
+    return seal(edc, key=key, certificate_chain=certificate_chain, signing_time=moment)
+
+
+def _malformed(path: Path, message: str) -> InvalidMicroCredential:
+    return InvalidMicroCredential([FieldError(path, "malformed_credential", message)])
+
+
+def _payload(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The credential a JAdES seal carries (read only: `jades.verify_seal` checks the seal)."""
+    envelope = read_envelope(document)
+    if isinstance(envelope, Problem):
+        raise _malformed(envelope.path, envelope.message)
+    payload, entries = envelope
+    try:
+        header = parse_json(b64url_decode(entries[0].protected))
+        encoded = not (isinstance(header, dict) and header.get("b64") is False)
+        credential = parse_json(b64url_decode(payload).decode("utf-8") if encoded else payload)
+    except ValueError as error:  # UnicodeDecodeError is a ValueError
+        raise _malformed(("payload",), f"the sealed payload is not JSON: {error}") from None
+    if not isinstance(credential, Mapping):
+        raise _malformed(("payload",), "the sealed payload is not a JSON object")
+    return credential
+
+
+def _read(document: Mapping[str, Any]) -> tuple[Input, dict[Path, Path]]:
+    """(model input, origins) of a plain or sealed EDC; in a seal, paths into the credential
+    start with "payload", as `jades.verify_seal` writes them."""
+    prefix: Path = ("payload",) if is_jades(document) else ()
+    credential = _payload(document) if prefix else document
+    try:
+        fields, origins = read_elm(credential, _dialect())
+    except InvalidMicroCredential as error:
+        raise InvalidMicroCredential(
+            [FieldError((*prefix, *e.path), e.code, e.message) for e in error.errors]
+        ) from None
+    return fields, {model: (*prefix, *at) for model, at in origins.items()}
+
+
+def read_edc(document: Mapping[str, Any]) -> Input:
+    """The Annex I elements an EDC (plain or JAdES-sealed) carries, in the model's JSON input
+    format, not yet validated: what `from_edc` validates. Raises `InvalidMicroCredential`
+    (paths into the EDC) only when the ELM structure itself is broken."""
+    return _read(document)[0]
+
+
+def from_edc(
+    document: Mapping[str, Any], *, supplement: Mapping[str, Any] | None = None
+) -> MicroCredential:
+    """Read an EDC (plain or JAdES-sealed, ours or another tool's) into the model.
+
+    `supplement` holds model input fields (camelCase) that replace or add to what the EDC
+    carries, e.g. `qualityAssurance`, which EC samples lack. Every problem is reported at
+    once as `InvalidMicroCredential`, each with the JSON path in the EDC where the element
+    is or belongs (starting with "payload" in a seal).
+    """
+    fields, origins = _read(document)
+    extra = dict(supplement or {})
+    try:
+        return MicroCredential.model_validate({**fields, **extra})
+    except InvalidMicroCredential as error:
+        kept = {model: at for model, at in origins.items() if not model or model[0] not in extra}
+        raise relocate(error, kept) from None

@@ -1,0 +1,71 @@
+"""The page image every EDC embeds (microcred.render): a small, deterministic PNG per language."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from microcred.model import LangText, MicroCredential
+from microcred.render import PAGE_SIZE, render_page
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def data() -> dict[str, Any]:
+    return json.loads(  # type: ignore[no-any-return]
+        (ROOT / "docs" / "examples" / "microcredential.json").read_text("utf-8")
+    )
+
+
+def _chunks(png: bytes) -> list[bytes]:
+    """The PNG chunk types in order (PNG spec §5.3)."""
+    types, at = [], 8
+    while at < len(png):
+        length = int.from_bytes(png[at : at + 4], "big")
+        types.append(png[at + 4 : at + 8])
+        at += 12 + length
+    return types
+
+
+def test_a_page_is_a_small_palette_png_without_metadata(data: dict[str, Any]) -> None:
+    png = render_page(MicroCredential.parse(data), "en")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == PAGE_SIZE and image.mode == "P"
+    assert _chunks(png) == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]  # no tIME, tEXt, pHYs
+    assert len(png) < 30_000
+    assert len(image.getcolors() or []) > 2  # anti-aliased text, not a blank page
+
+
+def test_pages_are_deterministic_and_differ_by_language(data: dict[str, Any]) -> None:
+    mc = MicroCredential.parse(data)
+    assert render_page(mc, "de") == render_page(MicroCredential.parse(data), "de")
+    assert render_page(mc, "de") != render_page(mc, "en")
+
+
+def test_texts_missing_in_a_language_fall_back(data: dict[str, Any]) -> None:
+    """Finnish and Swedish have no captions and no texts here: both pages show the same
+    English captions and best-match texts; a Finnish title then makes them differ."""
+    mc = MicroCredential.parse(data)
+    assert render_page(mc, "fi") == render_page(mc, "sv") == render_page(mc, "en")
+    data["title"] = {**data["title"], "fi": "Digitaalisten mikrotunnisteiden luominen"}
+    finnish = MicroCredential.parse(data)
+    assert render_page(finnish, "fi") != render_page(finnish, "sv")
+
+
+def test_a_title_override_is_drawn(data: dict[str, Any]) -> None:
+    mc = MicroCredential.parse(data)
+    override = LangText({"en": "Micro-Credential"})
+    assert render_page(mc, "en", title=override) != render_page(mc, "en")
+
+
+def test_long_and_non_latin_texts_fit_the_page(data: dict[str, Any]) -> None:
+    data["title"] = {"el": "Ψηφιακές δεξιότητες " * 30}
+    data["learner"] = {"fullName": {"bg": "Цифрови Зоë Ħiliet " + "x" * 200}}
+    png = render_page(MicroCredential.parse(data), "el")
+    assert Image.open(io.BytesIO(png)).size == PAGE_SIZE

@@ -1,0 +1,69 @@
+"""issue_edc: to_edc then a JAdES seal; from_edc reads the sealed EDC back."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from microcred.bindings.edc import EDCIssuer, from_edc, issue_edc
+from microcred.jades import verify_seal
+from microcred.jades.jws import b64url_decode
+from microcred.model import MicroCredential
+
+ROOT = Path(__file__).resolve().parents[2]
+SIGNED_AT = datetime(2025, 7, 1, 12, 0, 0, 500_000, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def seal_key() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """A throwaway self-signed e-seal certificate (not any real party's)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "IE"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "University of Zed"),
+            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, "VATIE-0000000Z"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "University of Zed e-seal"),
+        ]
+    )
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(SIGNED_AT - timedelta(days=1))
+        .not_valid_after(SIGNED_AT + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return key, certificate
+
+
+def test_issue_edc_seals_the_edc_at_its_issued_time(
+    seal_key: tuple[ec.EllipticCurvePrivateKey, x509.Certificate],
+) -> None:
+    key, certificate = seal_key
+    data = json.loads((ROOT / "docs" / "examples" / "microcredential.json").read_text("utf-8"))
+    mc = MicroCredential.parse(data)
+    sealed = issue_edc(
+        mc,
+        issuer=EDCIssuer("VATIE-0000000Z", "IE"),
+        key=key,
+        certificate_chain=[certificate],
+        signing_time=SIGNED_AT,
+    )
+    payload = json.loads(sealed["payload"])
+    assert payload["issued"] == payload["issuanceDate"] == "2025-07-01T12:00:00Z"
+    header = json.loads(b64url_decode(sealed["signatures"][0]["protected"]))
+    assert header["sigT"] == "2025-07-01T12:00:00Z"
+    result = verify_seal(sealed, trust_anchors=[certificate], now=SIGNED_AT + timedelta(hours=1))
+    assert result.checks["integrity"].ok, result.to_dict()
+    assert from_edc(sealed) == mc
