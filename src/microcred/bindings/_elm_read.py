@@ -8,60 +8,32 @@ them. Where each model field was read is kept, so model errors can point into th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from microcred.bindings._elm_reader import Dialect, Input, Reader, drop_none, fail, many
-from microcred.errors import FieldError, InvalidMicroCredential, Path
+from microcred.bindings._elm_reader import (
+    Dialect,
+    Input,
+    Origins,
+    Reader,
+    birth_date,
+    drop_none,
+    duration_hours,
+    fail,
+    many,
+)
+from microcred.errors import Path
 from microcred.model import AccreditationType, AssessmentType, Concept
 
-__all__ = ["MICROCRED", "MICROCRED_CONTEXT", "read_credential", "read_elm", "relocate"]
+__all__ = ["MICROCRED", "MICROCRED_CONTEXT", "read_credential", "read_elm"]
 
 MICROCRED_CONTEXT = "https://w3id.org/microcred/v1"
 MICROCRED = Dialect(frozenset({MICROCRED_CONTEXT}), "dcDescription", ("nationalID",), False)
 """Our VC 2.0 ELM credentials (`bindings.elm`)."""
 
 _ECTS = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
-_DURATION = re.compile(
-    r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?"
-    r"(?:(\d+(?:\.\d+)?)S)?)?$"
-)
-
 Node = Mapping[str, Any]
-Origins = Mapping[Path, Path]
-
-
-def _hours(duration: Any, path: Path) -> str:
-    """An xsd:duration of days/hours/minutes/seconds as a number of hours."""
-    match = _DURATION.fullmatch(duration) if isinstance(duration, str) else None
-    if match is None or duration in ("P", "PT") or duration.endswith("T"):
-        raise fail(path, f"{duration!r} is not a duration in days, hours, minutes or seconds")
-    days, hours, minutes, seconds = (Decimal(g or 0) for g in match.groups())
-    total = days * 24 + hours + minutes / 60 + seconds / 3600
-    return format(total.normalize(), "f")
-
-
-def _birth_date(value: Any, tolerant: bool) -> Any:
-    """ELM's xsd:dateTime birth date as a calendar date.
-
-    EDC tools write local midnight in UTC (`1999-10-01T22:00:00Z` for 2 October in CEST):
-    tolerant reading takes the date of the instant plus 12 hours, which recovers the local
-    date for any offset in (-12:00, +12:00] and leaves midnight UTC on its own date.
-    """
-    if not isinstance(value, str):
-        return value
-    if tolerant:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-        offset = moment.utcoffset()
-        if offset is not None:
-            return (moment - offset + timedelta(hours=12)).date().isoformat()
-    return value[:10]
 
 
 def _title(r: Reader, node: Node, vocabulary: type[Concept], concept_iri: Any) -> Any:
@@ -147,24 +119,6 @@ def read_elm(credential: Mapping[str, Any], dialect: Dialect) -> tuple[Input, Or
     return fields, r.origins
 
 
-def relocate(error: InvalidMicroCredential, origins: Origins) -> InvalidMicroCredential:
-    """The same errors with each model path replaced by where the credential holds it.
-
-    The longest recorded model-path prefix decides; the rest of the path is kept, and the
-    message names the model field (`qualityAssurance: Field required`).
-    """
-
-    def moved(item: FieldError) -> FieldError:
-        for cut in range(len(item.path), -1, -1):
-            at = origins.get(item.path[:cut])
-            if at is not None:
-                field = ".".join(str(p) for p in item.path) or "credential"
-                return FieldError((*at, *item.path[cut:]), item.code, f"{field}: {item.message}")
-        return item
-
-    return InvalidMicroCredential([moved(item) for item in error.errors])
-
-
 def _learner(r: Reader, person: Node, path: Path) -> Input:
     contact = r.one_at(person, "contactPoint", path)
     mailbox = contact and r.one_at(contact[1], "emailAddress", contact[0])
@@ -181,7 +135,7 @@ def _learner(r: Reader, person: Node, path: Path) -> Input:
             "familyName": ("familyName", r.text(person, "familyName")),
             "dateOfBirth": (
                 "dateOfBirth",
-                _birth_date(person.get("dateOfBirth"), r.dialect.tolerant),
+                birth_date(person.get("dateOfBirth"), r.dialect.tolerant),
             ),
             "nationalID": (
                 national_term,
@@ -235,7 +189,7 @@ def _workload(r: Reader, spec: Node, path: Path) -> Input:
             except InvalidOperation:
                 raise fail(ects_at, f"{ects!r} is not a number of points") from None
     volume = spec.get("volumeOfLearning")
-    hours = None if volume is None else _hours(volume, (*path, "volumeOfLearning"))
+    hours = None if volume is None else duration_hours(volume, (*path, "volumeOfLearning"))
     return r.record(
         ("workload",), path, {"ects": (ects_at, ects), "hours": ("volumeOfLearning", hours)}
     )

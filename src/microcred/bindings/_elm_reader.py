@@ -3,21 +3,43 @@
 Values may be single or arrays, nodes embedded or referenced by id. A `Dialect` says how the
 credential spells the few terms that differ (our VC 2.0 context vs Europass `edc-ap`) and
 whether to tolerate EDC variations. The reader records where each model field was read
-(`origins`), so model validation errors can name the place in the credential.
+(`origins`), so `relocate` can name the place in the credential of a model validation
+error. Also the value conversions the readers share (durations, birth dates).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from microcred.errors import FieldError, InvalidMicroCredential, Path
 
-__all__ = ["Dialect", "Input", "Reader", "drop_none", "fail", "many"]
+__all__ = [
+    "Dialect",
+    "Input",
+    "Origins",
+    "Reader",
+    "birth_date",
+    "drop_none",
+    "duration_hours",
+    "fail",
+    "many",
+    "relocate",
+]
 
 Input = dict[str, Any]
 Node = Mapping[str, Any]
+Origins = Mapping[Path, Path]
+"""Model JSON path -> where the credential holds that field."""
+
+_DURATION = re.compile(
+    r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?"
+    r"(?:(\d+(?:\.\d+)?)S)?)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +74,54 @@ def many(value: Any) -> list[Any]:
 def drop_none(fields: Input) -> Input:
     """The fields that have a value (None and empty lists are left out)."""
     return {key: value for key, value in fields.items() if value not in (None, [])}
+
+
+def duration_hours(duration: Any, path: Path) -> str:
+    """An xsd:duration of days/hours/minutes/seconds as a number of hours."""
+    match = _DURATION.fullmatch(duration) if isinstance(duration, str) else None
+    if match is None or duration in ("P", "PT") or duration.endswith("T"):
+        raise fail(path, f"{duration!r} is not a duration in days, hours, minutes or seconds")
+    days, hours, minutes, seconds = (Decimal(g or 0) for g in match.groups())
+    total = days * 24 + hours + minutes / 60 + seconds / 3600
+    return format(total.normalize(), "f")
+
+
+def birth_date(value: Any, tolerant: bool) -> Any:
+    """ELM's xsd:dateTime birth date as a calendar date.
+
+    EDC tools write local midnight in UTC (`1999-10-01T22:00:00Z` for 2 October in CEST):
+    tolerant reading takes the date of the instant plus 12 hours, which recovers the local
+    date for any offset in (-12:00, +12:00] and leaves midnight UTC on its own date.
+    """
+    if not isinstance(value, str):
+        return value
+    if tolerant:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        offset = moment.utcoffset()
+        if offset is not None:
+            return (moment - offset + timedelta(hours=12)).date().isoformat()
+    return value[:10]
+
+
+def relocate(error: InvalidMicroCredential, origins: Origins) -> InvalidMicroCredential:
+    """The same errors with each model path replaced by where the credential holds it.
+
+    The longest recorded model-path prefix decides; the rest of the path is kept, and the
+    message names the model field (`qualityAssurance: Field required`).
+    """
+
+    def moved(item: FieldError) -> FieldError:
+        for cut in range(len(item.path), -1, -1):
+            at = origins.get(item.path[:cut])
+            if at is not None:
+                field = ".".join(str(p) for p in item.path) or "credential"
+                return FieldError((*at, *item.path[cut:]), item.code, f"{field}: {item.message}")
+        return item
+
+    return InvalidMicroCredential([moved(item) for item in error.errors])
 
 
 def _nodes_by_id(value: Any, found: dict[str, Node]) -> None:
