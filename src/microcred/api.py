@@ -115,6 +115,15 @@ def issue(
     return sign(to_credential(mc), key=key, cryptosuite=cryptosuite, created=created, loader=loader)
 
 
+def _is_sealed(document: Any) -> bool:
+    """A JWS JSON serialization (JAdES) rather than a credential with an embedded proof."""
+    if not isinstance(document, Mapping) or "payload" not in document:
+        return False
+    from microcred.jades import is_jades
+
+    return is_jades(document)
+
+
 def _check_proofs(document: Mapping[str, Any], **options: Any) -> tuple[Check, tuple[Any, ...]]:
     results = verify_proofs(document, **options)
     if not results:
@@ -153,6 +162,46 @@ def _verify(
     return VerificationResult.from_checks(checks, document, require=("proof",))
 
 
+def _verify_sealed(
+    document: Mapping[str, Any],
+    *,
+    loader: DocumentLoader,
+    now: datetime,
+    skew: timedelta,
+    profile: Profile,
+    trust_anchors: Any,
+    seal_validators: Sequence[Any],
+) -> VerificationResult:
+    """A JAdES-sealed credential (Europass EDC): the seal's checks, then the credential's own
+    checks on the payload, with paths under "payload"."""
+    from microcred.jades import read_payload, verify_seal
+
+    seal = verify_seal(
+        document,
+        trust_anchors=trust_anchors,
+        now=now,
+        validators=seal_validators,
+        max_clock_skew=skew,
+    )
+    checks = list(seal)
+    credential = read_payload(document)
+    if isinstance(credential, Mapping):
+        checks += [
+            check.under("payload")
+            for check in (
+                check_structure(credential),
+                check_contexts(credential, loader),
+                _check_status(credential),
+                check_eu_standard(credential, profile),
+            )
+        ]
+    return VerificationResult.from_checks(
+        checks,
+        credential if isinstance(credential, Mapping) else None,
+        require=("integrity", "certificate"),
+    )
+
+
 def _check_status(document: Mapping[str, Any]) -> Check:
     """credentialStatus: without a status list loader a status can never be read as ok."""
     if "credentialStatus" not in document:
@@ -177,17 +226,35 @@ def verify(
     challenge: str | None = None,
     cryptosuites: Mapping[str, Cryptosuite] = VERIFY_SUITES,
     profile: Profile = "default",
+    trust_anchors: Any = None,
+    seal_validators: Sequence[Any] = (),
 ) -> VerificationResult:
     """Verify a credential offline; never raises on any JSON value, never mutates it.
 
     Checks: structure, contexts, proof (every proof), issuer, validity, status, eu_standard.
     `verified` is true only when every proof verifies and no check failed.
+
+    A JAdES-sealed credential (a Europass EDC) is recognised and checked as a seal instead
+    (format, integrity, certificate, validity, timestamps, revocation; see
+    `microcred.jades.verify_seal`) plus the payload's structure, contexts, status and
+    eu_standard. Its `verified` needs the seal certificate to chain to one of
+    `trust_anchors` (certificates, PEM or DER); without anchors it is "untrusted".
     """
     if now is not None and now.utcoffset() is None:
         raise InvalidOptionError("now must be an aware datetime (with a time zone)")
     if profile not in PROFILES:
         raise InvalidOptionError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
     try:
+        if _is_sealed(document):
+            return _verify_sealed(
+                document,
+                loader=loader if loader is not None else default_loader(),
+                now=now or datetime.now(UTC),
+                skew=max_clock_skew,
+                profile=profile,
+                trust_anchors=trust_anchors,
+                seal_validators=seal_validators,
+            )
         return _verify(
             document,
             loader=loader if loader is not None else default_loader(),

@@ -75,6 +75,17 @@ class Check:
         """True unless the check failed or could not be decided."""
         return self.status in _OK
 
+    def under(self, *prefix: str | int) -> Check:
+        """The same check with every problem and warning path placed under `prefix`
+        (e.g. the checks of a sealed payload, or of a credential inside a presentation)."""
+        return Check(
+            self.name,
+            self.status,
+            tuple(Problem(p.code, p.message, (*prefix, *p.path)) for p in self.problems),
+            tuple(Problem(w.code, w.message, (*prefix, *w.path)) for w in self.warnings),
+            self.details,
+        )
+
     @classmethod
     def from_problems(
         cls,

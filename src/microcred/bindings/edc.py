@@ -20,7 +20,7 @@ from microcred.bindings._elm_reader import Dialect, Input, relocate
 from microcred.errors import FieldError, InvalidMicroCredential, InvalidOptionError, Path
 from microcred.jades import seal
 from microcred.jades.algorithms import SigningKey
-from microcred.jades.jws import b64url_decode, is_jades, parse_json, read_envelope
+from microcred.jades.jws import is_jades, read_payload
 from microcred.jades.keystore import CertificateInput
 from microcred.model import Country, LangText, Language, LegalIdentifier, MicroCredential
 from microcred.result import Problem
@@ -147,18 +147,9 @@ def _malformed(path: Path, message: str) -> InvalidMicroCredential:
 
 def _payload(document: Mapping[str, Any]) -> Mapping[str, Any]:
     """The credential a JAdES seal carries (read only: `jades.verify_seal` checks the seal)."""
-    envelope = read_envelope(document)
-    if isinstance(envelope, Problem):
-        raise _malformed(envelope.path, envelope.message)
-    payload, entries = envelope
-    try:
-        header = parse_json(b64url_decode(entries[0].protected))
-        encoded = not (isinstance(header, dict) and header.get("b64") is False)
-        credential = parse_json(b64url_decode(payload).decode("utf-8") if encoded else payload)
-    except ValueError as error:  # UnicodeDecodeError is a ValueError
-        raise _malformed(("payload",), f"the sealed payload is not JSON: {error}") from None
-    if not isinstance(credential, Mapping):
-        raise _malformed(("payload",), "the sealed payload is not a JSON object")
+    credential = read_payload(document)
+    if isinstance(credential, Problem):
+        raise _malformed(credential.path, credential.message)
     return credential
 
 

@@ -7,7 +7,7 @@ payload, as EDC seals credentials; `verify_seal` checks one offline. See docs/ja
 from __future__ import annotations
 
 from microcred.jades.algorithms import ALGORITHMS, SigningKey
-from microcred.jades.jws import is_jades
+from microcred.jades.jws import is_jades, read_payload
 from microcred.jades.keystore import load_certificates, load_signing_key
 from microcred.jades.seal import seal
 from microcred.jades.validators import SealContext, SealValidator
@@ -21,6 +21,7 @@ __all__ = [
     "is_jades",
     "load_certificates",
     "load_signing_key",
+    "read_payload",
     "seal",
     "verify_seal",
 ]

@@ -22,6 +22,7 @@ __all__ = [
     "is_jades",
     "parse_json",
     "read_envelope",
+    "read_payload",
     "signing_input",
 ]
 
@@ -108,6 +109,24 @@ def is_jades(document: object) -> bool:
     except ValueError:
         return False
     return isinstance(header, dict) and isinstance(header.get("alg"), str)
+
+
+def read_payload(document: object) -> dict[str, Any] | Problem:
+    """The credential a JWS JSON serialization carries, read without checking the seal
+    (`verify_seal` does that), or the format problem that prevents reading it."""
+    envelope = read_envelope(document)
+    if isinstance(envelope, Problem):
+        return envelope
+    payload, entries = envelope
+    try:
+        header = parse_json(b64url_decode(entries[0].protected))
+        encoded = not (isinstance(header, dict) and header.get("b64") is False)
+        credential = parse_json(b64url_decode(payload).decode("utf-8") if encoded else payload)
+    except ValueError as error:  # UnicodeDecodeError is a ValueError
+        return Problem(FORMAT_ERROR, f"the sealed payload is not JSON: {error}", ("payload",))
+    if not isinstance(credential, dict):
+        return Problem(FORMAT_ERROR, "the sealed payload is not a JSON object", ("payload",))
+    return credential
 
 
 def _entry(path: Path, item: object) -> SignatureEntry | Problem:
