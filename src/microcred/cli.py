@@ -100,8 +100,55 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise _UsageError(f"cannot read {path}: {error}") from None
+
+
+def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
+    """A Europass EDC sealed with JAdES: key and certificates from PEM or PKCS#12 files.
+
+    The eIDAS identifier and its country default to the seal certificate's
+    organizationIdentifier and countryName, as EDC's own sealing step takes them.
+    """
+    from cryptography.x509.oid import NameOID
+
+    from microcred.bindings.edc import EDCIssuer, issue_edc
+    from microcred.jades import load_certificates, load_signing_key
+    from microcred.model import MicroCredential
+
+    password = args.password.encode() if args.password else None
+    material = _read_bytes(args.key)
+    pem = material.lstrip().startswith(b"-----BEGIN")
+    if args.cert and pem:  # one PEM bundle: load_signing_key puts the key's certificate first
+        material += b"\n" + _read_bytes(args.cert)
+    key, chain = load_signing_key(material, password)
+    if args.cert and not pem:  # PKCS#12 key, chain from its own file
+        chain = load_certificates(_read_bytes(args.cert))
+    if not chain:
+        raise _UsageError("--format edc needs the seal certificate (in --key or --cert)")
+
+    def subject(oid: Any, label: str, flag: str) -> str:
+        values = chain[0].subject.get_attributes_for_oid(oid)
+        if not values:
+            raise _UsageError(f"the seal certificate has no {label}; pass {flag}")
+        return str(values[0].value)
+
+    eidas = args.eidas_id or subject(
+        NameOID.ORGANIZATION_IDENTIFIER, "organizationIdentifier", "--eidas-id"
+    )
+    country = args.eidas_country or subject(NameOID.COUNTRY_NAME, "countryName", "--eidas-country")
+    mc = MicroCredential.parse(_read_json(args.input))
+    return issue_edc(mc, issuer=EDCIssuer(eidas, country), key=key, certificate_chain=chain)
+
+
 def _cmd_issue(args: argparse.Namespace) -> int:
-    signed = api.issue(_read_json(args.input), key=_load_key(args.key), cryptosuite=args.suite)
+    if args.format == "edc":
+        signed = _issue_edc(args)
+    else:
+        signed = api.issue(_read_json(args.input), key=_load_key(args.key), cryptosuite=args.suite)
     _emit(signed, args.output)
     return EXIT_OK
 
@@ -135,7 +182,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         now = parse_timestamp(args.now)
         if now is None:
             raise _UsageError(f"--now must be a date-time with time zone, got {args.now!r}")
-    result = api.verify(_read_json(args.input), now=now, loader=_loader(args.context))
+    anchors = [_read_bytes(path) for path in args.trust_anchor]
+    result = api.verify(
+        _read_json(args.input), now=now, loader=_loader(args.context), trust_anchors=anchors or None
+    )
     if args.json:
         _emit(result.to_dict(), None)
     else:
@@ -170,8 +220,20 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument(
         "input", help="micro-credential JSON (see docs/examples/microcredential.json)"
     )
-    issue.add_argument("--key", required=True, help="key file from `microcred keygen`")
+    issue.add_argument(
+        "--key", required=True, help="key file from `microcred keygen` (edc: PEM or PKCS#12)"
+    )
     issue.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    issue.add_argument(
+        "--format",
+        default="vc",
+        choices=["vc", "edc"],
+        help="vc: VC 2.0 + Data Integrity (default); edc: Europass EDC sealed with JAdES",
+    )
+    issue.add_argument("--cert", help="edc: the seal certificate chain (PEM), leaf first")
+    issue.add_argument("--password", help="edc: password of the key file")
+    issue.add_argument("--eidas-id", help="edc: eIDAS identifier (default: from the certificate)")
+    issue.add_argument("--eidas-country", help="edc: its country (default: from the certificate)")
     issue.add_argument("-o", "--output", help="file to write (default: stdout)")
     issue.set_defaults(run=_cmd_issue)
 
@@ -193,6 +255,13 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="URL=FILE",
         help="serve a context from a file",
+    )
+    verify.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="sealed EDCs: a trusted certificate (PEM or DER); without one a seal is untrusted",
     )
     verify.set_defaults(run=_cmd_verify)
 
