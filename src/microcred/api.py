@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from microcred.checks import check_contexts, check_issuer, check_structure
@@ -20,6 +21,13 @@ from microcred.jsonld.loader import BundledLoader, DocumentLoader
 from microcred.keys import Signer
 from microcred.proofs import VERIFY_SUITES, add_proof, verify_proofs
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
+from microcred.status_check import (
+    STATUS_POLICIES,
+    ListVerifier,
+    StatusListLoader,
+    StatusPolicy,
+    check_status,
+)
 from microcred.suites import CRYPTOSUITES, Cryptosuite
 from microcred.validity import check_validity
 
@@ -142,13 +150,16 @@ def _verify(
     skew: timedelta,
     profile: Profile,
     proof_options: Mapping[str, Any],
+    status: _Status | None,
 ) -> VerificationResult:
     structure = check_structure(document)
     if not isinstance(document, Mapping):
         return VerificationResult.from_checks([structure])
-    contexts = check_contexts(document, loader)
     proof, results = _check_proofs(
         document, resolver=resolver, loader=loader, now=now, max_clock_skew=skew, **proof_options
+    )
+    contexts = check_contexts(
+        document, loader, expanded=any(r.verified and r.expanded for r in results)
     )
     checks = [
         structure,
@@ -156,7 +167,7 @@ def _verify(
         proof,
         check_issuer(document, results),
         check_validity(document, now, skew),
-        _check_status(document),
+        _check_status(document, status, results),
         check_eu_standard(document, profile),
     ]
     return VerificationResult.from_checks(checks, document, require=("proof",))
@@ -171,6 +182,7 @@ def _verify_sealed(
     profile: Profile,
     trust_anchors: Any,
     seal_validators: Sequence[Any],
+    status: _Status,
 ) -> VerificationResult:
     """A JAdES-sealed credential (Europass EDC): the seal's checks, then the credential's own
     checks on the payload, with paths under "payload"."""
@@ -191,7 +203,7 @@ def _verify_sealed(
             for check in (
                 check_structure(credential),
                 check_contexts(credential, loader),
-                _check_status(credential),
+                _check_status(credential, status),
                 check_eu_standard(credential, profile),
             )
         ]
@@ -202,16 +214,31 @@ def _verify_sealed(
     )
 
 
-def _check_status(document: Mapping[str, Any]) -> Check:
-    """credentialStatus: without a status list loader a status can never be read as ok."""
-    if "credentialStatus" not in document:
-        return Check("status", CheckStatus.SKIPPED, details={"reason": "no credentialStatus"})
-    problem = Problem(
-        "STATUS_RETRIEVAL_ERROR",
-        "the credential has a status entry but no status list was available to check it",
-        ("credentialStatus",),
+@dataclass(frozen=True, slots=True)
+class _Status:
+    """How credentialStatus is checked: the caller's list loader and policy, and `verify`
+    without the status check for the list credentials themselves."""
+
+    loader: StatusListLoader | None
+    policy: StatusPolicy
+    verify_list: ListVerifier
+
+
+def _check_status(
+    document: Mapping[str, Any], status: _Status | None, proofs: Sequence[Any] = ()
+) -> Check:
+    """The "status" check (microcred.status_check); `status` None marks a status list, whose
+    own status is not followed (no recursion)."""
+    if status is None:
+        reason = "a status list's own status is not checked"
+        return Check("status", CheckStatus.SKIPPED, details={"reason": reason})
+    return check_status(
+        document,
+        status_loader=status.loader,
+        verify_list=status.verify_list,
+        policy=status.policy,
+        signers=[p.controller for p in proofs if p.controller],
     )
-    return Check("status", CheckStatus.INDETERMINATE, (problem,))
 
 
 def verify(
@@ -228,11 +255,19 @@ def verify(
     profile: Profile = "default",
     trust_anchors: Any = None,
     seal_validators: Sequence[Any] = (),
+    status_loader: StatusListLoader | None = None,
+    status_policy: StatusPolicy = "strict",
 ) -> VerificationResult:
     """Verify a credential offline; never raises on any JSON value, never mutates it.
 
     Checks: structure, contexts, proof (every proof), issuer, validity, status, eu_standard.
     `verified` is true only when every proof verifies and no check failed.
+
+    Status (Bitstring Status List): `status_loader` maps a status list URL to its list
+    credential (e.g. `microcred.status_dir_loader(folder)`); each list is loaded once and
+    verified with these same options. Revoked or suspended fails; a status that cannot be
+    decided (no loader, load failure, invalid list, ...) is "indeterminate", which is not
+    verified unless `status_policy="allow-indeterminate"` (then the check is a warning).
 
     A JAdES-sealed credential (a Europass EDC) is recognised and checked as a seal instead
     (format, integrity, certificate, validity, timestamps, revocation; see
@@ -244,22 +279,41 @@ def verify(
         raise InvalidOptionError("now must be an aware datetime (with a time zone)")
     if profile not in PROFILES:
         raise InvalidOptionError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
+    if status_policy not in STATUS_POLICIES:
+        raise InvalidOptionError(
+            f"unknown status_policy {status_policy!r} (known: {', '.join(STATUS_POLICIES)})"
+        )
+    loader = loader if loader is not None else default_loader()
+    resolver = resolver if resolver is not None else resolve_did_key
+    now = now or datetime.now(UTC)
+    verify_list = partial(
+        _verify,
+        loader=loader,
+        resolver=resolver,
+        now=now,
+        skew=max_clock_skew,
+        profile="default",
+        proof_options={"cryptosuites": cryptosuites},
+        status=None,
+    )
+    status = _Status(status_loader, status_policy, verify_list)
     try:
         if _is_sealed(document):
             return _verify_sealed(
                 document,
-                loader=loader if loader is not None else default_loader(),
-                now=now or datetime.now(UTC),
+                loader=loader,
+                now=now,
                 skew=max_clock_skew,
                 profile=profile,
                 trust_anchors=trust_anchors,
                 seal_validators=seal_validators,
+                status=status,
             )
         return _verify(
             document,
-            loader=loader if loader is not None else default_loader(),
-            resolver=resolver if resolver is not None else resolve_did_key,
-            now=now or datetime.now(UTC),
+            loader=loader,
+            resolver=resolver,
+            now=now,
             skew=max_clock_skew,
             profile=profile,
             proof_options={
@@ -268,6 +322,7 @@ def verify(
                 "challenge": challenge,
                 "cryptosuites": cryptosuites,
             },
+            status=status,
         )
     except Exception as error:
         problem = Problem("VERIFICATION_ERROR", f"verification failed unexpectedly: {error!r}", ())

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from microcred.errors import MicrocredError, Path
-from microcred.jsonld.expand import expand
-from microcred.jsonld.loader import DocumentLoader
+from microcred.jsonld.expand import to_rdf
+from microcred.jsonld.loader import DocumentLoader, StaticLoader
 from microcred.proofs import ProofResult
 from microcred.result import Check, CheckStatus, Problem
 
@@ -104,18 +104,25 @@ def check_structure(document: Any) -> Check:
     return Check.from_problems("structure", _structure_problems(document))
 
 
-def check_contexts(document: Mapping[str, Any], loader: DocumentLoader) -> Check:
-    """Every context is bundled or served by the caller's loader, and expansion loses nothing."""
+def check_contexts(
+    document: Mapping[str, Any], loader: DocumentLoader, *, expanded: bool = False
+) -> Check:
+    """Every context is bundled or served by the caller's loader, and expansion loses nothing.
+
+    `expanded`: a verified RDF-canonicalised proof already expanded the document (without
+    its proofs) safely, so it is not expanded a second time.
+    """
     problems = []
+    served = loader.urls if isinstance(loader, StaticLoader) else frozenset()
     for i, entry in enumerate(_as_list(document.get("@context"))):
-        if isinstance(entry, str):
+        if isinstance(entry, str) and entry not in served:
             try:
                 loader(entry)
             except MicrocredError as error:
                 problems.append(Problem(error.code, error.message, ("@context", i)))
-    if not problems:
+    if not problems and not expanded:
         try:
-            expand(document, loader=loader)
+            to_rdf(document, loader=loader)
         except MicrocredError as error:
             problems.append(error.to_problem())
     return Check.from_problems("contexts", problems)

@@ -168,6 +168,9 @@ class ProofResult:
     controller: str | None
     verified: bool
     problems: tuple[Problem, ...] = field(default=())
+    expanded: bool = False
+    """The proof's transformation expanded the document as JSON-LD (RDF canonicalisation),
+    so a verified proof also shows the unsecured document expands without loss."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -340,6 +343,7 @@ def _verify_one(
     """Verify Proof (DI §4.4) for one proof of the set."""
     claims: Mapping[str, Any] = proof if isinstance(proof, Mapping) else {}
     controller: str | None = None
+    expanded = False
     try:
         if not isinstance(proof, Mapping):
             raise _ProofProblem("MALFORMED_PROOF_ERROR", "a proof must be a JSON object", at)
@@ -368,6 +372,7 @@ def _verify_one(
                 "PROOF_VERIFICATION_ERROR", "the signature does not verify", (*at, "proofValue")
             )
         problems: tuple[Problem, ...] = ()
+        expanded = getattr(suite, "canonicalization", None) == "rdfc"
     except _ProofProblem as failure:
         problems = (failure.problem,)
     except MicrocredError as error:  # e.g. a malformed proofValue
@@ -381,6 +386,7 @@ def _verify_one(
         controller=controller,
         verified=not problems,
         problems=problems,
+        expanded=expanded,
     )
 
 

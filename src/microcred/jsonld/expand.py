@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pyld import jsonld as _pyld
-from pyld.context_resolver import ContextResolver
 
 from microcred.errors import (
     DataLossError,
@@ -23,13 +22,12 @@ from microcred.errors import (
     ProtectedTermRedefinitionError,
     UnknownContextError,
 )
-from microcred.jsonld.loader import BundledLoader, ContextCache, DocumentLoader
+from microcred.jsonld import fast
+from microcred.jsonld.fast import MAX_DEPTH, pyld_options
+from microcred.jsonld.loader import BundledLoader, DocumentLoader
 from microcred.jsonld.nquads import XSD_STRING, Quad, blank_node, iri, literal
 
 __all__ = ["MAX_DEPTH", "expand", "to_rdf"]
-
-MAX_DEPTH = 64
-"""Deepest JSON nesting accepted; real credentials stay far below, hostile ones are refused."""
 
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -249,17 +247,6 @@ def _translate(
     return JsonLdError(f"JSON-LD processing failed ({code or type(error).__name__}): {message}")
 
 
-def _options(loader: DocumentLoader) -> dict[str, Any]:
-    cache = loader.context_cache if isinstance(loader, BundledLoader) else ContextCache(64)
-    return {
-        "base": None,  # null base IRI (DI §2.4.3); pyld resolves "" against example.org
-        "documentLoader": loader,
-        "contextResolver": ContextResolver(cache, loader),
-        "processingMode": "json-ld-1.1",
-        "extractAllScripts": False,
-    }
-
-
 def _run(
     document: Any, loader: DocumentLoader | None, operation: Callable[..., Any], **extra: Any
 ) -> Any:
@@ -269,8 +256,8 @@ def _run(
     loader = loader if loader is not None else BundledLoader()
     processor = _SafeProcessor()
     try:
-        output = operation(processor, _locate(document, ()), {**_options(loader), **extra})
-    except (_pyld.JsonLdError, MicrocredError, RecursionError) as error:
+        output = operation(processor, _locate(document, ()), {**pyld_options(loader), **extra})
+    except Exception as error:  # pyld's errors, and its crashes on odd input (pyld bugs)
         raise _translate(error, document, loader) from error
     if processor.losses:
         path, why = processor.losses[0]
@@ -305,12 +292,20 @@ def _term(node: Mapping[str, str]) -> str:
     return literal(node["value"], datatype)
 
 
-def to_rdf(document: Any, *, loader: DocumentLoader | None = None) -> list[Quad]:
+def to_rdf(
+    document: Any, *, loader: DocumentLoader | None = None, direct: bool = True
+) -> list[Quad]:
     """The RDF dataset of a JSON-LD document, after safe expansion, as quads.
 
     `@direction` becomes an i18n datatype (as Digital Bazaar does) so a text's direction
-    is signed too.
+    is signed too. Documents on bundled contexts take the direct path (`jsonld.fast`);
+    `direct=False` forces pyld's general path, which every other document takes.
     """
+    loader = loader if loader is not None else BundledLoader()
+    if direct:
+        found = fast.to_rdf(document, loader)
+        if found is not None:
+            return found
     dataset = _run(document, loader, _pyld.JsonLdProcessor.to_rdf, rdfDirection="i18n-datatype")
     quads: list[Quad] = []
     for graph_name, triples in dataset.items():

@@ -120,6 +120,8 @@ class BundledLoader(StaticLoader):
         # pyld's processed-context cache for this loader's (immutable) documents: processing
         # each context once per loader, not once per document, is most of JSON-LD's cost.
         self.context_cache = ContextCache()
+        # The direct JSON-LD -> RDF path (jsonld.fast) memoises active contexts here.
+        self.memo: dict[Any, Any] = {}
 
 
 class _Chain:

@@ -18,8 +18,10 @@ __all__ = [
     "Quad",
     "blank_node",
     "iri",
+    "language_tag",
     "literal",
     "parse",
+    "quote",
     "serialize",
 ]
 
@@ -89,20 +91,30 @@ def literal(value: str, datatype: str = XSD_STRING, language: str | None = None)
 
     xsd:string is left implicit; a `language` makes an rdf:langString (`"v"@tag`).
     """
-    text = value.translate(_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+    text = quote(value)
     if language is not None:
         if datatype not in (XSD_STRING, RDF_LANGSTRING):
             raise InvalidRdfTermError(
                 f"a literal with language {language!r} must be rdf:langString, not {datatype!r}"
             )
-        if _LANGTAG_RE.fullmatch(language) is None:
-            raise InvalidRdfTermError(f"not a valid language tag: {language!r}")
-        return f'"{text}"@{language}'
+        return text + language_tag(language)
     if datatype == XSD_STRING:
-        return f'"{text}"'
+        return text
     if datatype == RDF_LANGSTRING:
         raise InvalidRdfTermError("an rdf:langString literal needs a language tag")
-    return f'"{text}"^^{iri(datatype)}'
+    return f"{text}^^{iri(datatype)}"
+
+
+def quote(value: str) -> str:
+    """A literal's lexical form in quotes, escaped as RDFC-1.0 Appendix A says."""
+    return f'"{value.translate(_ESCAPES)}"' if _NEEDS_ESCAPE.search(value) else f'"{value}"'
+
+
+def language_tag(tag: str) -> str:
+    """A language tag as N-Quads writes it (`@tag`), refused unless well-formed."""
+    if _LANGTAG_RE.fullmatch(tag) is None:
+        raise InvalidRdfTermError(f"not a valid language tag: {tag!r}")
+    return f"@{tag}"
 
 
 def serialize(quads: Iterable[Quad]) -> str:

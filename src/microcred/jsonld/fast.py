@@ -1,0 +1,480 @@
+"""A direct JSON-LD -> RDF path for documents whose contexts are all served by a BundledLoader.
+
+It follows pyld's Expansion (JSON-LD 1.1 API §5.1.2) and Deserialize JSON-LD to RDF (§8.1.2)
+for the features credentials use — terms and compact IRIs, type- and property-scoped
+contexts, language maps, value objects, typed literals, embedded nodes, graph containers —
+and writes quads as it walks, without building the expanded form or a node map. pyld
+processes each context once per loader; what a term means in an active context is worked
+out once and kept in a `_Frame`. Anything outside that subset, and every error, returns
+None: the general path then decides and reports. Tests prove both paths give the same
+canonical N-Quads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from pyld import jsonld as _pyld
+from pyld.context_resolver import ContextResolver
+
+from microcred.errors import MicrocredError
+from microcred.jsonld.loader import BundledLoader, ContextCache, DocumentLoader
+from microcred.jsonld.nquads import XSD_STRING, Quad, iri, language_tag, literal, quote
+
+__all__ = ["MAX_DEPTH", "pyld_options", "to_rdf"]
+
+MAX_DEPTH = 64
+"""Deepest JSON nesting accepted; real credentials stay far below, hostile ones are refused."""
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+_FRAME_LIMIT = 4096  # active contexts kept per loader; hostile type mixes cannot grow it forever
+# pyld's absolute-IRI test (scheme or "_", a colon, no whitespace): both paths refuse alike.
+_ABSOLUTE = re.compile(r"([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+
+
+class _Unsupported(Exception):
+    """Outside the fast subset: the general path takes the document."""
+
+
+def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
+    """pyld options for our loader: null base IRI (DI §2.4.3), JSON-LD 1.1, and the
+    processed-context cache shared per BundledLoader."""
+    cache = loader.context_cache if isinstance(loader, BundledLoader) else ContextCache(64)
+    return {
+        "base": None,  # pyld resolves "" against example.org
+        "documentLoader": loader,
+        "contextResolver": ContextResolver(cache, loader),
+        "processingMode": "json-ld-1.1",
+        "extractAllScripts": False,
+    }
+
+
+class _Kind(Enum):
+    ID = "@id"
+    TYPE = "@type"
+    VALUE = "@value"
+    LANGUAGE = "@language"
+    PROPERTY = "property"
+    UNSUPPORTED = "unsupported"  # other keywords, undefined terms, blank-node predicates
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """What a key means in one active context, worked out once."""
+
+    kind: _Kind
+    predicate: str = ""  # the canonical N-Quads term of the property IRI
+    scoped: Any = None  # a property-scoped context, if the term has one
+    container: str = ""  # "", "@language" or "@graph"; anything else is unsupported
+    coercion: str | None = None  # "@id", "@vocab" or a datatype IRI
+    language: bool = False  # the term or context sets a default language or direction
+    datatype: str = ""  # "^^<datatype>" for a coercion to a datatype IRI
+
+
+_Layout = tuple[bool, str | None, tuple[tuple[str, _Term], ...]]
+"""(is a value object, the key of its @id, its properties with their terms)."""
+_SHAPES_PER_FRAME = 1024
+
+
+def _bounded(memo: dict[Any, Any]) -> dict[Any, Any]:
+    """A memo keyed by document shapes: emptied when full, so hostile shapes cannot grow it."""
+    if len(memo) >= _SHAPES_PER_FRAME:
+        memo.clear()
+    return memo
+
+
+class _Frame:
+    """An active context (pyld's) with its term table and the contexts derived from it."""
+
+    def __init__(self, contexts: _Contexts, ctx: Any) -> None:
+        self.contexts = contexts
+        self.ctx = ctx
+        self.mappings: Mapping[str, Any] = ctx["mappings"]
+        self.previous: _Frame | None = (
+            contexts.frame(ctx["previousContext"]) if ctx.get("previousContext") else None
+        )
+        self.language = any(k in ctx for k in ("@language", "@direction"))
+        self._terms: dict[str, _Term] = {}
+        self._derived: dict[tuple[int, bool, bool], tuple[Any, _Frame]] = {}
+        self._types: dict[str, tuple[str, Any]] = {}
+        self._typed: dict[tuple[str, ...], tuple[_Frame, tuple[str, ...], _Frame]] = {}
+        self._entries: dict[tuple[str | None, tuple[str, ...]], tuple[_Frame, str | None]] = {}
+        self._layouts: dict[tuple[str, ...], _Layout] = {}
+        self.aliases = {
+            keyword: frozenset(
+                [keyword, *(k for k, m in self.mappings.items() if m and m.get("@id") == keyword)]
+            )
+            for keyword in ("@id", "@type", "@value")
+        }
+
+    def term(self, key: str) -> _Term:
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = self._define(key)
+        return found
+
+    def _define(self, key: str) -> _Term:
+        expanded = self.contexts.expand_iri(self.ctx, key, vocab=True)
+        if expanded in ("@id", "@type", "@value", "@language"):
+            return _Term(_Kind(expanded))
+        if (
+            not isinstance(expanded, str)
+            or expanded.startswith(("@", "_:"))
+            or _ABSOLUTE.match(expanded) is None
+        ):
+            return _Term(_Kind.UNSUPPORTED)
+        mapping = self.mappings.get(key) or {}
+        containers = set(mapping.get("@container") or ()) - {"@set"}
+        container = containers.pop() if len(containers) == 1 else ""
+        coercion = mapping.get("@type")
+        if (
+            len(containers) > 1
+            or container not in ("", "@language", "@graph")
+            or coercion == "@json"
+            or "@direction" in mapping
+            or mapping.get("reverse")
+        ):
+            return _Term(_Kind.UNSUPPORTED)
+        coercion = None if coercion == "@none" else coercion
+        return _Term(
+            _Kind.PROPERTY,
+            predicate=iri(expanded),
+            scoped=mapping.get("@context"),
+            container=container,
+            coercion=coercion,
+            language=self.language or "@language" in mapping,
+            datatype=(
+                f"^^{iri(coercion)}" if coercion not in (None, "@id", "@vocab", XSD_STRING) else ""
+            ),
+        )
+
+    def derive(self, local: Any, *, propagate: bool, override: bool) -> _Frame:
+        """The frame after Context Processing (§4.1.2) of `local` on this one."""
+        key = (id(local), propagate, override)
+        hit = self._derived.get(key)
+        if hit is None:
+            ctx = self.contexts.process(self.ctx, local, propagate=propagate, override=override)
+            hit = self._derived[key] = (local, self.contexts.frame(ctx))  # keeps `local` alive
+        return hit[1]
+
+    def entry(self, prop: str | None, keys: tuple[str, ...]) -> tuple[_Frame, str | None]:
+        """Entering a node object with these keys as the value of `prop`: the frame after
+        reverting type-scoped and applying property-scoped contexts (§5.1.2 steps 7-8), and
+        the key holding its types."""
+        found = self._entries.get((prop, keys))
+        if found is None:
+            if "@context" in keys:
+                raise _Unsupported
+            frame = self
+            if self.previous is not None and not (
+                len(keys) <= 2
+                and (
+                    any(k in self.aliases["@value"] for k in keys)
+                    or (len(keys) == 1 and keys[0] in self.aliases["@id"])
+                )
+            ):
+                frame = self.previous
+            scoped = self.term(prop).scoped if prop is not None else None
+            if scoped is not None:
+                frame = frame.derive(scoped, propagate=True, override=True)
+            type_keys = [k for k in keys if frame.term(k).kind is _Kind.TYPE]
+            if len(type_keys) > 1:
+                raise _Unsupported
+            found = (frame, type_keys[0] if type_keys else None)
+            _bounded(self._entries)[(prop, keys)] = found
+        return found
+
+    def layout(self, keys: tuple[str, ...]) -> _Layout:
+        """How a node object with these keys reads in this (final) frame."""
+        found = self._layouts.get(keys)
+        if found is None:
+            terms = [(key, self.term(key)) for key in keys]
+            kinds = {term.kind for _, term in terms}
+            id_keys = [key for key, term in terms if term.kind is _Kind.ID]
+            if _Kind.VALUE in kinds:
+                found = (True, None, ())
+            elif len(id_keys) > 1 or not kinds <= {_Kind.ID, _Kind.TYPE, _Kind.PROPERTY}:
+                raise _Unsupported
+            else:
+                properties = tuple((k, t) for k, t in terms if t.kind is _Kind.PROPERTY)
+                found = (False, id_keys[0] if id_keys else None, properties)
+            _bounded(self._layouts)[keys] = found
+        return found
+
+    def typed(self, types: list[Any]) -> tuple[_Frame, tuple[str, ...], _Frame]:
+        """For a node with these types: the frame after their type-scoped contexts, the
+        types' IRI terms, and this frame, in which the types expand (§5.1.2 step 11)."""
+        if not all(type(t) is str for t in types):
+            raise _Unsupported
+        key = tuple(types)
+        found = self._typed.get(key)
+        if found is None:
+            frame = self
+            for name in sorted(types):
+                local = self.type_of(name)[1]
+                if local is not None and local is not False:
+                    frame = frame.derive(local, propagate=False, override=False)
+            found = self._typed[key] = (frame, tuple(self.type_of(t)[0] for t in types), self)
+        return found
+
+    def type_of(self, name: str) -> tuple[str, Any]:
+        """A type name's IRI term and its type-scoped context (§5.1.2 steps 11 and 13.4.4)."""
+        found = self._types.get(name)
+        if found is None:
+            expanded = self.contexts.expand_iri(self.ctx, name, vocab=True)
+            if not isinstance(expanded, str) or expanded.startswith(("@", "_:")):
+                raise _Unsupported
+            if _ABSOLUTE.match(expanded) is None:
+                raise _Unsupported
+            found = self._types[name] = (
+                iri(expanded),
+                (self.mappings.get(name) or {}).get("@context"),
+            )
+        return found
+
+
+class _Contexts:
+    """pyld's context processing and IRI expansion for one loader's immutable contexts."""
+
+    def __init__(self, loader: BundledLoader) -> None:
+        self._processor = _pyld.JsonLdProcessor()
+        self._options = pyld_options(loader)
+        self._frames: dict[int, tuple[Any, _Frame]] = {}
+        self._tops: dict[tuple[str, ...], _Frame] = {}
+        self._initial = self._processor._get_initial_context(self._options)
+
+    def frame(self, ctx: Any) -> _Frame:
+        hit = self._frames.get(id(ctx))
+        if hit is None:
+            if len(self._frames) >= _FRAME_LIMIT:
+                self._frames.clear()
+                self._tops.clear()
+            hit = self._frames[id(ctx)] = (ctx, _Frame(self, ctx))  # keeps `ctx` alive
+        return hit[1]
+
+    def top(self, urls: tuple[str, ...]) -> _Frame:
+        """The frame of a document whose @context lists `urls`."""
+        found = self._tops.get(urls)
+        if found is None:
+            ctx = self.process(self._initial, list(urls), propagate=True, override=False)
+            found = self._tops[urls] = self.frame(ctx)
+        return found
+
+    def process(self, active: Any, local: Any, *, propagate: bool, override: bool) -> Any:
+        try:
+            return self._processor._process_context(
+                active, local, self._options, override_protected=override, propagate=propagate
+            )
+        except Exception as error:  # pyld's own errors and its crashes: the general path reports
+            raise _Unsupported from error
+
+    def expand_iri(self, active: Any, value: str, *, vocab: bool) -> Any:
+        try:
+            return self._processor._expand_iri(active, value, vocab=vocab, base=None)
+        except Exception as error:
+            raise _Unsupported from error
+
+
+def _contexts(loader: BundledLoader) -> _Contexts:
+    contexts = loader.memo.get(_Contexts)
+    if contexts is None:
+        contexts = loader.memo[_Contexts] = _Contexts(loader)
+    return contexts
+
+
+class _Deserializer:
+    """One document's walk: expansion and deserialisation to RDF in a single pass."""
+
+    def __init__(self) -> None:
+        self.quads: list[Quad] = []
+        self._labels: dict[str, str] = {}
+        self._count = 0
+        self._tags: dict[str, str] = {}
+
+    def _fresh(self) -> str:
+        """A new blank node; the document's own labels are renamed into the same series."""
+        self._count += 1
+        return f"_:b{self._count}"
+
+    def _node_id(self, frame: _Frame, value: Any) -> str:
+        """IRI Expansion (§5.2.2), document relative with a null base, as an N-Quads term."""
+        if not isinstance(value, str) or value.startswith("@"):
+            raise _Unsupported
+        prefix, colon, suffix = value.partition(":")
+        if not colon or not prefix:
+            raise _Unsupported  # relative: the general path reports the data loss
+        if prefix == "_":
+            known = self._labels.get(suffix)
+            if known is None:
+                known = self._labels[suffix] = self._fresh()
+            return known
+        if not suffix.startswith("//"):
+            mapping = frame.mappings.get(prefix)
+            if mapping and mapping.get("_prefix"):
+                value = mapping["@id"] + suffix
+            elif _ABSOLUTE.match(value) is None:
+                raise _Unsupported
+        return iri(value)
+
+    def document(self, document: Mapping[str, Any], contexts: _Contexts) -> list[Quad]:
+        entries = document.get("@context")
+        urls = tuple(entries) if isinstance(entries, list) else (entries,)
+        if not all(isinstance(u, str) for u in urls):
+            raise _Unsupported
+        top = contexts.top(urls)
+        self._object(top, None, {k: v for k, v in document.items() if k != "@context"}, "", 0)
+        return list(dict.fromkeys(self.quads))
+
+    def _object(
+        self, frame: _Frame, prop: str | None, element: Mapping[str, Any], graph: str, depth: int
+    ) -> str | None:
+        """A JSON object: a value object's literal, or a node object's subject term."""
+        if depth > MAX_DEPTH:
+            raise _Unsupported
+        keys = tuple(element)
+        frame, type_key = frame.entry(prop, keys)
+        types = element[type_key] if type_key is not None else []
+        frame, type_terms, type_scoped = frame.typed(types if isinstance(types, list) else [types])
+        is_value, id_key, properties = frame.layout(keys)
+        if is_value:
+            return self._value_object(type_scoped, element, frame)
+        subject = self._fresh() if id_key is None else self._node_id(frame, element[id_key])
+        quads = self.quads
+        for kind in type_terms:
+            quads.append((subject, _RDF_TYPE, kind, graph))
+        for key, term in properties:
+            self._property(frame, key, term, element[key], subject, graph, depth)
+        return subject
+
+    def _property(
+        self,
+        frame: _Frame,
+        key: str,
+        term: _Term,
+        value: Any,
+        subject: str,
+        graph: str,
+        depth: int,
+    ) -> None:
+        """One entry of a node object (§5.1.2 step 13) and its triples (§8.1.2 step 1.3)."""
+        if term.scoped is not None:
+            frame = frame.derive(term.scoped, propagate=True, override=True)
+        predicate, append = term.predicate, self.quads.append
+        if term.container == "@language" and type(value) is dict:
+            for object_ in self._language_map(frame, value):
+                append((subject, predicate, object_, graph))
+            return
+        for item in value if type(value) is list else (value,):
+            kind = type(item)
+            if kind is str:
+                object_ = self._string(frame, term, item)
+            elif kind is dict:
+                if term.container == "@graph":  # a simple graph object in a blank-named graph
+                    object_ = self._fresh()
+                    self._object(frame, key, item, object_, depth + 1)
+                else:
+                    found = self._object(frame, key, item, graph, depth + 1)
+                    if found is None:
+                        continue
+                    object_ = found
+            elif item is None:
+                continue
+            elif term.container or kind is list:
+                raise _Unsupported  # graph containers hold objects; nested arrays are rare
+            else:
+                object_ = self._native(term, item)
+            append((subject, predicate, object_, graph))
+
+    def _string(self, frame: _Frame, term: _Term, value: str) -> str:
+        """Value Expansion (§5.3.2) then Object to RDF (§8.1.3) of a string."""
+        coercion = term.coercion
+        if coercion is None:
+            if term.language:
+                raise _Unsupported
+            return quote(value)
+        if coercion == "@id":
+            return self._node_id(frame, value)
+        if coercion == "@vocab":
+            return frame.type_of(value)[0]
+        return quote(value) + term.datatype
+
+    def _native(self, term: _Term, value: Any) -> str:
+        """Object to RDF (§8.1.3) of a boolean or an integer; doubles take the general path."""
+        if term.coercion in ("@id", "@vocab", _XSD_DOUBLE):
+            raise _Unsupported
+        if value is True or value is False:
+            lexical, datatype = ("true" if value else "false"), _XSD_BOOLEAN
+        elif type(value) is int and abs(value) < 10**21:
+            lexical, datatype = str(value), _XSD_INTEGER
+        else:
+            raise _Unsupported  # doubles need JSON-LD's canonical double form
+        return f'"{lexical}"' + (term.datatype if term.coercion else f"^^<{datatype}>")
+
+    def _language_map(self, frame: _Frame, value: Mapping[str, Any]) -> list[str]:
+        """Language Map expansion (§5.1.2 step 13.7): one rdf:langString per text."""
+        objects = []
+        for language in sorted(value):
+            if language.startswith("@") or language in frame.mappings:
+                raise _Unsupported  # @none, or an alias of it
+            tag = self._language(language)
+            texts = value[language]
+            for text in texts if type(texts) is list else (texts,):
+                if type(text) is str:
+                    objects.append(quote(text) + tag)
+                elif text is not None:
+                    raise _Unsupported
+        return objects
+
+    def _language(self, language: str) -> str:
+        tag = self._tags.get(language)
+        if tag is None:
+            tag = self._tags[language] = language_tag(language.lower())
+        return tag
+
+    def _value_object(
+        self, type_scoped: _Frame, element: Mapping[str, Any], frame: _Frame
+    ) -> str | None:
+        """A value object ({"@value", "@language" | "@type"}) as its literal; its datatype
+        expands in the context from before type-scoped contexts, as node types do."""
+        found: dict[_Kind, Any] = {}
+        for key, value in element.items():
+            kind = frame.term(key).kind
+            if kind not in (_Kind.VALUE, _Kind.LANGUAGE, _Kind.TYPE) or kind in found:
+                raise _Unsupported
+            found[kind] = value
+        text = found[_Kind.VALUE]
+        language, datatype = found.get(_Kind.LANGUAGE), found.get(_Kind.TYPE)
+        if text is None:
+            return None
+        if not isinstance(text, str) or (language is not None and datatype is not None):
+            raise _Unsupported
+        if language is not None:
+            if not isinstance(language, str):
+                raise _Unsupported
+            return quote(text) + self._language(language)
+        if datatype is None:
+            return literal(text)
+        if not isinstance(datatype, str):
+            raise _Unsupported
+        return literal(text, type_scoped.type_of(datatype)[0][1:-1])
+
+
+def to_rdf(document: Any, loader: DocumentLoader) -> list[Quad] | None:
+    """The document's RDF dataset by the direct path, or None when the general path must run."""
+    if not isinstance(loader, BundledLoader) or not isinstance(document, Mapping):
+        return None
+    entries = document.get("@context")
+    urls = entries if isinstance(entries, list) else [entries]
+    if not urls or not all(isinstance(u, str) and u in loader.urls for u in urls):
+        return None
+    try:
+        return _Deserializer().document(document, _contexts(loader))
+    except (_Unsupported, MicrocredError):
+        return None

@@ -1,0 +1,169 @@
+"""The direct JSON-LD -> RDF path against pyld's general path: same canonical N-Quads.
+
+Independent reference: pyld's Expansion + toRdf (`to_rdf(..., direct=False)`). The direct
+path may decline a document (None), never disagree: when the general path refuses a
+document (data loss, bad IRI) the direct path must decline it too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from microcred import KeyPair, api
+from microcred.bindings.elm import to_credential
+from microcred.errors import MicrocredError
+from microcred.jsonld import fast, rdfc
+from microcred.jsonld.expand import to_rdf
+from microcred.jsonld.loader import BundledLoader
+from tests.strategies import micro_credentials
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = json.loads((ROOT / "docs" / "examples" / "microcredential.json").read_text("utf-8"))
+V2 = "https://www.w3.org/ns/credentials/v2"
+MC = "https://w3id.org/microcred/v1"
+LOADER = BundledLoader()
+
+
+def general(document: Any, loader: BundledLoader = LOADER) -> str | None:
+    """Canonical N-Quads by pyld's general path, or None when it refuses the document."""
+    try:
+        return rdfc.canonicalize(to_rdf(document, loader=loader, direct=False))
+    except MicrocredError:
+        return None
+
+
+def direct(document: Any, loader: BundledLoader = LOADER) -> str | None:
+    quads = fast.to_rdf(document, loader)
+    return None if quads is None else rdfc.canonicalize(quads)
+
+
+def assert_agree(document: Any, loader: BundledLoader = LOADER) -> bool:
+    """The direct path declines or agrees; returns whether it took the document."""
+    mine, reference = direct(document, loader), general(document, loader)
+    if reference is None:
+        assert mine is None, "the direct path accepted a document the general path refuses"
+    elif mine is not None:
+        assert mine == reference
+    return mine is not None
+
+
+def test_demo_credential_and_its_proof_take_the_direct_path() -> None:
+    signed = api.issue(DEMO, key=KeyPair.generate("Ed25519"))
+    assert assert_agree(signed)  # the proof sits in a @graph container
+    assert assert_agree({k: v for k, v in signed.items() if k != "proof"})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(micro_credentials())
+def test_generated_micro_credentials_agree(mc: Any) -> None:
+    credential = to_credential(mc.with_issuer_id("did:example:issuer"))
+    assert assert_agree(credential)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"@context": [V2, {"x": "https://example.org/x"}], "x": "inline context"},
+        {"@context": [V2, "https://example.org/unknown"], "name": "unknown context"},
+        {"@context": [V2, MC], "id": "urn:x", "type": "Person", "@graph": []},
+        {"@context": V2, "id": "urn:x", "type": "VerifiableCredential", "name": 1.5},
+        {"@context": V2, "id": "urn:x", "nested": {"@context": {"a": "urn:a"}, "a": "b"}},
+    ],
+    ids=["inline-context", "unknown-context", "graph-keyword", "double", "nested-context"],
+)
+def test_declines_what_it_does_not_handle(document: dict[str, Any]) -> None:
+    assert fast.to_rdf(document, LOADER) is None
+
+
+def test_declines_what_the_general_path_refuses() -> None:
+    relative = {"@context": [V2, MC], "id": "not-absolute", "type": "Person"}
+    undefined = {"@context": [MC], "id": "urn:x", "type": "Person", "undefinedTerm": "x"}
+    for document in (relative, undefined):
+        assert general(document) is None
+        assert fast.to_rdf(document, LOADER) is None
+
+
+def test_hostile_nesting_is_declined_not_a_crash() -> None:
+    document: dict[str, Any] = {"@context": [V2, MC], "id": "urn:x", "type": "Person"}
+    inner = document
+    for _ in range(200):
+        inner["hasClaim"] = {"type": "LearningAchievement"}
+        inner = inner["hasClaim"]
+    assert fast.to_rdf(document, LOADER) is None
+
+
+_TERMS = ["id", "type", "name", "description", "title", "fullName", "notation", "awardingDate",
+          "isPartialQualification", "homepage", "contentURL", "hasClaim", "learningOutcome",
+          "issuer", "credentialSubject", "validFrom", "@id", "@type", "@value", "@language",
+          "undefinedTerm", "prefLabel", "volumeOfLearning", "point", "dcType"]
+_TYPES = ["VerifiableCredential", "Person", "Concept", "LearningOutcome", "Organisation",
+          "EuropeanDigitalCredential", "BitstringStatusListEntry", "Unknown", "_:b", "urn:t"]
+_STRINGS = st.sampled_from(
+    ["urn:a", "did:key:z6Mk", "_:b0", "_:x", "relative", "en", "de-AT", "2025-01-01T00:00:00Z",
+     "PT10H", "http://a b", "a\u0000\"\\\u007f", "", "@none", "cred:x", "Zed"]
+) | st.text(max_size=6)
+_SCALARS = _STRINGS | st.booleans() | st.integers(-5, 5) | st.none()
+
+
+def _objects(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.dictionaries(
+        st.sampled_from(_TERMS),
+        children | st.sampled_from(_TYPES) | st.lists(st.sampled_from(_TYPES), max_size=2),
+        max_size=5,
+    ) | st.dictionaries(st.sampled_from(["en", "de", "@none", "FR"]), _STRINGS, max_size=2)
+
+
+_VALUES = st.recursive(_SCALARS, lambda c: _objects(c) | st.lists(c, max_size=3), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([[V2, MC], [V2], [MC], [V2, MC, "https://w3id.org/security/multikey/v1"]]),
+    _objects(_VALUES),
+)
+def test_random_documents_decline_or_agree(contexts: list[str], body: dict[str, Any]) -> None:
+    assert_agree({"@context": contexts, **body})
+
+
+def _reference_documents(reference_dir: Path) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path in sorted(reference_dir.rglob("*.json*")):
+        if "contexts" in path.parts or "rdf-canon" in path.parts:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        for i, item in enumerate(data if isinstance(data, list) else [data]):
+            if isinstance(item, dict) and "@context" in item:
+                found.append((f"{path.relative_to(reference_dir)}[{i}]", item))
+    return found
+
+
+def test_every_reference_credential_agrees(reference_dir: Path, reference_loader: Any) -> None:
+    """Every JSON-LD document in ../shared/reference: with all their contexts pinned in one
+    BundledLoader, the direct path declines or gives pyld's canonical N-Quads."""
+    pinned = {url: reference_loader(url)["document"] for url in _urls(reference_loader)}
+    loader = BundledLoader(pinned)
+    taken = 0
+    documents = _reference_documents(reference_dir)
+    for name, document in documents:
+        try:
+            taken += assert_agree(document, loader)
+        except AssertionError as error:
+            raise AssertionError(f"{name}: {error}") from None
+    assert len(documents) > 50
+    assert taken > len(documents) // 3, f"direct path took only {taken} of {len(documents)}"
+
+
+def _urls(loader: Any) -> set[str]:
+    urls: set[str] = set()
+    for part in loader.loaders:
+        urls |= part.urls
+    return urls
