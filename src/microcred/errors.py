@@ -36,6 +36,10 @@ __all__ = [
     "ProofGenerationError",
     "ProtectedTermRedefinitionError",
     "SealError",
+    "StatusListFullError",
+    "StatusListLengthError",
+    "StatusRangeError",
+    "StatusRetrievalError",
     "UnknownContextError",
     "UnsupportedCryptosuiteError",
     "UnsupportedHashAlgorithmError",
@@ -251,3 +255,27 @@ class MissingDependencyError(MicrocredError):
     """An optional feature needs a package that is not installed (e.g. `microcred[shacl]`)."""
 
     code: ClassVar[str] = "MISSING_DEPENDENCY"
+
+
+class StatusListLengthError(MicrocredError):
+    """A status list holds fewer entries than the minimum (131,072 by default; BSL §3.2 step 9)."""
+
+    code: ClassVar[str] = "STATUS_LIST_LENGTH_ERROR"
+
+
+class StatusRangeError(MicrocredError):
+    """A status list index or status value lies outside the list (BSL §3.2 step 10)."""
+
+    code: ClassVar[str] = "RANGE_ERROR"
+
+
+class StatusListFullError(MicrocredError):
+    """Every index of a status list is already allocated; start a new list."""
+
+    code: ClassVar[str] = "STATUS_LIST_FULL"
+
+
+class StatusRetrievalError(MicrocredError):
+    """A status list credential could not be retrieved (BSL §3.2 step 4); loaders raise it."""
+
+    code: ClassVar[str] = "STATUS_RETRIEVAL_ERROR"
