@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
@@ -98,11 +98,13 @@ def issue(
     cryptosuite: str = "eddsa-rdfc-2022",
     created: datetime | None = None,
     loader: DocumentLoader | None = None,
+    status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Issue a signed VC 2.0 micro-credential: validate, map to ELM JSON-LD, sign.
 
     The issuer is the key's controller; a micro-credential naming another issuer is refused
-    (it could never pass the issuer check of `verify`).
+    (it could never pass the issuer check of `verify`). `status`: one credentialStatus entry
+    or a list of them (e.g. `microcred.status_entry(...)`), signed with the credential.
     """
     from microcred.bindings.elm import to_credential  # the model loads pydantic: only here
     from microcred.model import MicroCredential
@@ -120,7 +122,23 @@ def issue(
             f"the issuer {mc.issuer.id!r} does not control the key {key.verification_method!r}",
             path=("issuer", "id"),
         )
-    return sign(to_credential(mc), key=key, cryptosuite=cryptosuite, created=created, loader=loader)
+    credential = to_credential(mc)
+    if status is not None:
+        credential["credentialStatus"] = _status_entries(status)
+    return sign(credential, key=key, cryptosuite=cryptosuite, created=created, loader=loader)
+
+
+def _status_entries(status: Any) -> Any:
+    """`credentialStatus` from one entry (an object) or several (a list), checked for shape."""
+    entries = [status] if isinstance(status, Mapping) else status
+    if (
+        isinstance(entries, (str, bytes))
+        or not isinstance(entries, Sequence)
+        or not entries
+        or not all(isinstance(e, Mapping) and "type" in e for e in entries)
+    ):
+        raise InvalidOptionError("status must be a credentialStatus entry (with a type) or a list")
+    return dict(status) if isinstance(status, Mapping) else [dict(e) for e in entries]
 
 
 def _is_sealed(document: Any) -> bool:
