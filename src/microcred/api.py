@@ -6,7 +6,6 @@ W3C cryptosuites (plus legacy Ed25519Signature2020 for verification). Nothing he
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -48,15 +47,71 @@ def _controller(verification_method: str) -> str:
     return verification_method.split("#", 1)[0]
 
 
+_MAX_JSON_DEPTH = 512
+
+
+class _NotJson(Exception):
+    """A value that is not plain JSON; the path is filled in on the way out."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.path: list[str | int] = []
+
+
 def _json_copy(document: Any) -> dict[str, Any]:
-    """A deep copy that proves the document is plain JSON (no NaN, no Python objects)."""
+    """A deep copy in json.loads's data model that proves the document is plain JSON
+    (str keys; no NaN, Infinity or Python objects)."""
     if not isinstance(document, Mapping):
         raise MalformedDocumentError("a document to sign must be a JSON object")
     try:
-        copied = json.loads(json.dumps(document, allow_nan=False))
-    except (TypeError, ValueError) as error:
-        raise MalformedDocumentError(f"the document is not plain JSON: {error}") from None
-    return copied  # type: ignore[no-any-return]
+        return _plain(document, 0)  # type: ignore[no-any-return]
+    except _NotJson as error:
+        message = f"the document is not plain JSON: {error}"
+        raise MalformedDocumentError(message, path=tuple(reversed(error.path))) from None
+
+
+def _plain(value: Any, depth: int) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if depth >= _MAX_JSON_DEPTH:
+        raise _NotJson(f"nested deeper than {_MAX_JSON_DEPTH} levels (or cyclic)")
+    if isinstance(value, dict):
+        copied = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _NotJson(f"object key {key!r} is not a string")
+            try:
+                copied[str(key)] = _plain(item, depth + 1)
+            except _NotJson as error:
+                error.path.append(key)
+                raise
+        return copied
+    if isinstance(value, (list, tuple)):
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(_plain(item, depth + 1))
+            except _NotJson as error:
+                error.path.append(index)
+                raise
+        return items
+    return _plain_scalar(value)
+
+
+def _plain_scalar(value: Any) -> Any:
+    """Subclasses (str and int enums, bool) become their plain JSON value; floats are finite."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _NotJson(f"{value} is not a JSON number")
+        return float(value)
+    raise _NotJson(f"a {type(value).__name__} is not a JSON value")
 
 
 def sign(
