@@ -14,6 +14,12 @@ make sense for a DID computed from its own key. Failure codes (stable, UPPER_SNA
   `invalidPublicKey`, `invalidPublicKeyLength`, `unsupportedPublicKeyType`).
 - INVALID_VERIFICATION_METHOD: the fragment does not name the key's verification method
   (CID §3.3 steps 7-9: `did:key:<mb>#<other>` has no such verification method).
+
+Codes of resolvers that fetch a controller document (`microcred.did_web`):
+
+- NOT_FOUND: the document could not be retrieved (DID Resolution `notFound`).
+- INVALID_DID_DOCUMENT: the retrieved document is not a usable DID document: not JSON, too
+  large, its `id` is not the DID, or it publishes secret key material.
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ class ResolutionFailureCode(StrEnum):
     INVALID_DID = "INVALID_DID"
     INVALID_PUBLIC_KEY = "INVALID_PUBLIC_KEY"
     INVALID_VERIFICATION_METHOD = "INVALID_VERIFICATION_METHOD"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_DID_DOCUMENT = "INVALID_DID_DOCUMENT"
 
 
 @dataclass(frozen=True, slots=True)

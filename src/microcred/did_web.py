@@ -1,0 +1,281 @@
+"""did:web: DID -> document URL, and a KeyResolver over a fetch function the caller injects.
+
+did:web Method Specification (W3C CCG draft) §3.1 method-specific identifier and §3.2
+"Read (Resolve)": `did:web:<host>[%3A<port>][:<segment>]*` is served at
+`https://<host>[:<port>]/<segments>/did.json`, or `/.well-known/did.json` without a path.
+microcred ships no HTTP client: `DidWebResolver(fetch)` calls your `fetch(url) -> bytes`,
+then applies CID 1.0 §3.3 "Retrieve Verification Method" to what comes back. Every failure
+is a `ResolutionFailure` (codes in `microcred.did`), never an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from microcred.did import ResolutionFailure, ResolutionFailureCode, VerificationMethod
+from microcred.errors import InvalidDidError, InvalidKeyError, InvalidOptionError, MicrocredError
+from microcred.keys import KeyType, PublicKey, Signer
+
+__all__ = [
+    "DidWebResolver",
+    "did_web_document",
+    "did_web_to_url",
+    "signer_for",
+]
+
+_RELATIONSHIPS = (
+    "authentication",
+    "assertionMethod",
+    "keyAgreement",
+    "capabilityInvocation",
+    "capabilityDelegation",
+)
+_DID_DOCUMENT_CONTEXT = ("https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1")
+_JWK_TYPES = frozenset({"JsonWebKey", "JsonWebKey2020"})
+_SECRET_MEMBERS = frozenset(
+    {"secretKeyMultibase", "privateKeyMultibase", "privateKeyJwk", "privateKeyBase58"}
+)
+_MAX_DID_CHARS = 2048
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_PORT = re.compile(r"[0-9]{1,5}")
+_SEGMENT = re.compile(r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+")  # DID Core idchar
+
+
+def did_web_to_url(did: str) -> str:
+    """The HTTPS URL of a did:web DID document (did:web §3.2.2 Read, steps 1-5).
+
+    ":" separates path segments, a port's colon is percent-encoded (`%3A`), and a DID without
+    a path is served from `/.well-known/did.json`. Raises InvalidDidError for anything else
+    (another method, a DID URL, an IP address, a bad port, `.`/`..` or empty segments).
+    """
+    if not isinstance(did, str) or len(did) > _MAX_DID_CHARS or not did.startswith("did:web:"):
+        raise InvalidDidError(f"{_shown(did)} is not a did:web DID")
+    host, *segments = did[len("did:web:") :].split(":")
+    name, sep, port = host.replace("%3a", "%3A").partition("%3A")
+    labels = name.split(".")
+    if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise InvalidDidError(f"{did!r}: {name!r} is not a domain name (RFC 1035/1123)")
+    if labels[-1].isdigit():
+        raise InvalidDidError(f"{did!r}: a did:web names a domain, never an IP address")
+    if sep and (_PORT.fullmatch(port) is None or not 0 < int(port) < 65536):
+        raise InvalidDidError(f"{did!r}: the port {port!r} is not a number from 1 to 65535")
+    for segment in segments:
+        if _SEGMENT.fullmatch(segment) is None or unquote(segment) in (".", ".."):
+            raise InvalidDidError(f"{did!r}: {segment!r} is not a usable path segment")
+        if "/" in unquote(segment):
+            raise InvalidDidError(f"{did!r}: a path segment must not encode '/'")
+    authority = f"{name}:{port}" if sep else name
+    path = "/".join(segments) if segments else ".well-known"
+    return f"https://{authority}/{path}/did.json"
+
+
+@dataclass(frozen=True, slots=True)
+class DidWebResolver:
+    """A KeyResolver for did:web verification methods (`did:web:…#key-1`) over your `fetch`.
+
+    `fetch(url) -> bytes` does the HTTPS GET (with your timeouts, TLS and proxy policy); any
+    exception it raises becomes a NOT_FOUND failure. Documents above `max_document_bytes` are
+    refused. The verification method's relationships are read from the document, so proof
+    checking can demand assertionMethod (credentials) or authentication (presentations).
+    """
+
+    fetch: Callable[[str], bytes]
+    max_document_bytes: int = field(default=256 * 1024, kw_only=True)
+
+    def __call__(self, url: str) -> VerificationMethod | ResolutionFailure:
+        """Resolve a did:web verification method URL (CID 1.0 §3.3); never raises."""
+        if not isinstance(url, str) or len(url) > _MAX_DID_CHARS:
+            return _failure(_shown(url), "INVALID_VERIFICATION_METHOD_URL", "not a URL")
+        if not url.startswith("did:web:"):
+            return _failure(url, "METHOD_NOT_SUPPORTED", "this resolver handles did:web only")
+        did, _, fragment = url.partition("#")
+        if not fragment or any(char in did for char in "/?"):
+            return _failure(
+                url,
+                "INVALID_VERIFICATION_METHOD_URL",
+                "a did:web verification method is the DID and a #fragment, without path or query",
+            )
+        try:
+            document_url = did_web_to_url(did)
+        except InvalidDidError as error:
+            return _failure(url, "INVALID_DID", error.message)
+        document = self._document(url, did, document_url)
+        if isinstance(document, ResolutionFailure):
+            return document
+        return _verification_method(url, did, document)
+
+    def _document(
+        self, url: str, did: str, document_url: str
+    ) -> Mapping[str, Any] | ResolutionFailure:
+        """Fetch and parse the DID document; its `id` must be the DID (did:web §3.2.2)."""
+        try:
+            data = self.fetch(document_url)
+        except Exception as error:  # the caller's HTTP stack: any failure is "not found"
+            return _failure(url, "NOT_FOUND", f"fetching {document_url} failed: {error!r}")
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            return _failure(url, "INVALID_DID_DOCUMENT", "fetch must return the document bytes")
+        if len(data) > self.max_document_bytes:
+            return _failure(
+                url,
+                "INVALID_DID_DOCUMENT",
+                f"the DID document is larger than {self.max_document_bytes} bytes",
+            )
+        try:
+            document = json.loads(bytes(data), parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as error:
+            return _failure(url, "INVALID_DID_DOCUMENT", f"the DID document is not JSON: {error}")
+        if not isinstance(document, dict):
+            return _failure(url, "INVALID_DID_DOCUMENT", "a DID document is a JSON object")
+        if document.get("id") != did:
+            return _failure(
+                url,
+                "INVALID_DID_DOCUMENT",
+                f"the document at {document_url} has id {document.get('id')!r}, not {did!r}",
+            )
+        if _publishes_secret(document):
+            return _failure(url, "INVALID_DID_DOCUMENT", "the DID document publishes a secret key")
+        return document
+
+
+def _verification_method(
+    url: str, did: str, document: Mapping[str, Any]
+) -> VerificationMethod | ResolutionFailure:
+    """CID §3.3 steps 7-12: find the method by id, check its controller, read its key and
+    the verification relationships that list it (by reference or embedded)."""
+    found = [m for m in _embedded_methods(document) if _absolute(m.get("id"), did) == url]
+    if not found:
+        return _failure(url, "INVALID_VERIFICATION_METHOD", f"the DID document has no {url}")
+    if any(m != found[0] for m in found):
+        return _failure(url, "INVALID_DID_DOCUMENT", f"{url} is defined twice, differently")
+    method = found[0]
+    if method.get("controller") != did:
+        return _failure(
+            url,
+            "INVALID_VERIFICATION_METHOD",
+            f"the controller of {url} is {method.get('controller')!r}, not {did!r}",
+        )
+    try:
+        public_key = _public_key(method)
+    except MicrocredError as error:
+        return _failure(url, "INVALID_PUBLIC_KEY", error.message)
+    relationships = frozenset(
+        name
+        for name in _RELATIONSHIPS
+        for entry in _as_list(document.get(name))
+        if _absolute(entry.get("id") if isinstance(entry, Mapping) else entry, did) == url
+    )
+    return VerificationMethod(url, method["type"], did, public_key, relationships)
+
+
+def _public_key(method: Mapping[str, Any]) -> PublicKey:
+    """Multikey (CID §2.2.2) from publicKeyMultibase, JsonWebKey (§2.2.3) from publicKeyJwk."""
+    kind = method.get("type")
+    material: Any
+    if kind == "Multikey":
+        material = method.get("publicKeyMultibase")
+        return PublicKey.from_multikey(material)
+    if kind in _JWK_TYPES:
+        material = method.get("publicKeyJwk")
+        return PublicKey.from_jwk(material)
+    raise InvalidKeyError(
+        f"unsupported verification method type {kind!r}; use Multikey or JsonWebKey"
+    )
+
+
+def _embedded_methods(document: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Verification methods defined in `verificationMethod` or embedded in a relationship."""
+    for name in ("verificationMethod", *_RELATIONSHIPS):
+        for entry in _as_list(document.get(name)):
+            if isinstance(entry, Mapping):
+                yield entry
+
+
+def _publishes_secret(document: Any) -> bool:
+    """True if any object holds secret key material (a `*KeyMultibase` secret or a JWK `d`)."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, Mapping):
+            if _SECRET_MEMBERS & value.keys():
+                return True
+            jwk = value.get("publicKeyJwk")
+            if isinstance(jwk, Mapping) and "d" in jwk:
+                return True
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def _absolute(reference: Any, did: str) -> str | None:
+    """A DID URL as absolute: `#key-1` is relative to the DID document (CID §3.4)."""
+    if not isinstance(reference, str):
+        return None
+    return did + reference if reference.startswith("#") else reference
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else repr(value)[:80]
+
+
+def _failure(url: str, code: str, message: str) -> ResolutionFailure:
+    return ResolutionFailure(url, ResolutionFailureCode(code), message)
+
+
+def did_web_document(
+    did: str,
+    public_key: PublicKey,
+    *,
+    fragment: str = "key-1",
+    relationships: Sequence[str] = ("assertionMethod", "authentication"),
+) -> dict[str, Any]:
+    """A did:web DID document with one Multikey verification method `<did>#<fragment>`,
+    listed under `relationships`: publish it at `did_web_to_url(did)`."""
+    did_web_to_url(did)
+    if not isinstance(public_key, PublicKey):
+        raise InvalidKeyError("did_web_document takes a PublicKey (KeyPair.public_key)")
+    unknown = set(relationships) - set(_RELATIONSHIPS)
+    if unknown:
+        raise InvalidOptionError(f"unknown verification relationship {sorted(unknown)[0]!r}")
+    method_id = f"{did}#{fragment}"
+    method = VerificationMethod(method_id, "Multikey", did, public_key, frozenset())
+    return {
+        "@context": list(_DID_DOCUMENT_CONTEXT),
+        "id": did,
+        "verificationMethod": [method.to_dict()],
+        **{name: [method_id] for name in relationships},
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _MethodSigner:
+    key: Signer
+    verification_method: str
+
+    @property
+    def key_type(self) -> KeyType:
+        return self.key.key_type
+
+    def sign(self, data: bytes) -> bytes:
+        return self.key.sign(data)
+
+
+def signer_for(key: Signer, verification_method: str) -> Signer:
+    """`key` signing for another verification method, e.g. `did:web:example.com#key-1`
+    (a KeyPair signs for its did:key by default); the secret never leaves `key`."""
+    if not isinstance(verification_method, str) or "#" not in verification_method:
+        raise InvalidOptionError("a verification method is a DID URL with a #fragment")
+    return _MethodSigner(key, verification_method)
