@@ -65,7 +65,7 @@ class StatusListLoader(Protocol):
     """Status list credential URL → the list credential as parsed JSON. It may fetch, read a
     file or a cache, and may raise anything: a failure is STATUS_RETRIEVAL_ERROR."""
 
-    def __call__(self, url: str) -> Any: ...
+    def __call__(self, url: str, /) -> Any: ...
 
 
 class StatusVerdict(StrEnum):
