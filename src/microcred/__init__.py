@@ -36,6 +36,14 @@ if TYPE_CHECKING:
         Stackability,
         Workload,
     )
+    from microcred.status import IndexAllocator, StatusList
+    from microcred.status_check import (
+        StatusListLoader,
+        StatusVerdict,
+        status_dir_loader,
+        status_file_name,
+    )
+    from microcred.status_credential import status_entry, status_list_credential
 
 _LAZY = {
     "issue": "microcred.api",
@@ -52,6 +60,14 @@ _LAZY = {
     "KeyPair": "microcred.keys",
     "PublicKey": "microcred.keys",
     "Signer": "microcred.keys",
+    "IndexAllocator": "microcred.status",
+    "StatusList": "microcred.status",
+    "StatusListLoader": "microcred.status_check",
+    "StatusVerdict": "microcred.status_check",
+    "status_dir_loader": "microcred.status_check",
+    "status_file_name": "microcred.status_check",
+    "status_entry": "microcred.status_credential",
+    "status_list_credential": "microcred.status_credential",
     **{
         name: "microcred.model"
         for name in (
@@ -79,6 +95,7 @@ __all__ = [
     "CheckStatus",
     "FurtherInformation",
     "Grade",
+    "IndexAllocator",
     "InvalidMicroCredential",
     "KeyPair",
     "LangText",
@@ -95,6 +112,9 @@ __all__ = [
     "Signer",
     "Stackability",
     "StaticLoader",
+    "StatusList",
+    "StatusListLoader",
+    "StatusVerdict",
     "VerificationMethod",
     "VerificationResult",
     "Workload",
@@ -104,6 +124,10 @@ __all__ = [
     "issue_many",
     "resolve_did_key",
     "sign",
+    "status_dir_loader",
+    "status_entry",
+    "status_file_name",
+    "status_list_credential",
     "to_credential",
     "verify",
 ]
