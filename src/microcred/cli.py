@@ -1,4 +1,4 @@
-"""The `microcred` command: keygen, issue, sign, verify, demo.
+"""The `microcred` command: keygen, issue, sign, verify, demo, status.
 
 Exit codes: 0 success / verified, 1 not verified, 2 usage error or unreadable input.
 Output files are written atomically (temp file + rename), so a failed command leaves none.
@@ -23,6 +23,7 @@ from microcred.errors import InvalidMicroCredential, MicrocredError, format_path
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
 from microcred.keys import KeyPair
 from microcred.result import VerificationResult
+from microcred.status_check import status_dir_loader
 from microcred.suites import CRYPTOSUITES
 from microcred.timestamps import parse_timestamp
 
@@ -183,8 +184,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         if now is None:
             raise _UsageError(f"--now must be a date-time with time zone, got {args.now!r}")
     anchors = [_read_bytes(path) for path in args.trust_anchor]
+    if args.status_dir is not None and not Path(args.status_dir).is_dir():
+        raise _UsageError(f"--status-dir {args.status_dir} is not a folder")
     result = api.verify(
-        _read_json(args.input), now=now, loader=_loader(args.context), trust_anchors=anchors or None
+        _read_json(args.input),
+        now=now,
+        loader=_loader(args.context),
+        trust_anchors=anchors or None,
+        status_loader=status_dir_loader(args.status_dir) if args.status_dir else None,
+        status_policy="allow-indeterminate" if args.allow_indeterminate_status else "strict",
     )
     if args.json:
         _emit(result.to_dict(), None)
@@ -263,10 +271,23 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="sealed EDCs: a trusted certificate (PEM or DER); without one a seal is untrusted",
     )
+    verify.add_argument(
+        "--status-dir",
+        metavar="DIR",
+        help="status list credentials, one file per URL (see `microcred status create -o DIR`)",
+    )
+    verify.add_argument(
+        "--allow-indeterminate-status",
+        action="store_true",
+        help="a status that cannot be decided warns instead of failing (revoked still fails)",
+    )
     verify.set_defaults(run=_cmd_verify)
 
     demo = commands.add_parser("demo", help="issue and verify the sample micro-credential")
     demo.set_defaults(run=_cmd_demo)
+    from microcred.cli_status import add_status_commands  # it imports this module's helpers
+
+    add_status_commands(commands)
     return parser
 
 

@@ -1,0 +1,183 @@
+"""`microcred status create|set|clear|check`: Bitstring Status Lists from the command line.
+
+A list credential lives in a file; `create -o DIR` names it `status_file_name(url)` so the
+folder can be handed to `microcred verify --status-dir DIR` (offline) or published as is.
+Exit codes as in `microcred.cli`: 0 ok, 1 status not ok, 2 usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from microcred import api
+from microcred.cli import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    _emit,
+    _load_key,
+    _read_json,
+    _UsageError,
+)
+from microcred.errors import format_path
+from microcred.status import MIN_ENTRIES, StatusList
+from microcred.status_check import EntryStatus, status_dir_loader, status_file_name
+from microcred.status_credential import status_list_credential
+from microcred.suites import CRYPTOSUITES
+from microcred.timestamps import parse_timestamp
+
+__all__ = ["add_status_commands"]
+
+
+def _moment(value: str | None, flag: str) -> datetime | None:
+    if value is None:
+        return None
+    moment = parse_timestamp(value)
+    if moment is None:
+        raise _UsageError(f"{flag} must be a date-time with time zone, got {value!r}")
+    return moment
+
+
+def _cmd_create(args: argparse.Namespace) -> int:
+    key = _load_key(args.key)
+    unsigned = status_list_credential(
+        StatusList(args.size, status_size=args.status_size),
+        id=args.url,
+        issuer=key.did,
+        purpose=args.purpose or ["revocation"],
+        valid_from=datetime.now(UTC),
+        valid_until=_moment(args.valid_until, "--valid-until"),
+        ttl=args.ttl,
+    )
+    output = args.output
+    if output is not None and Path(output).is_dir():
+        output = str(Path(output) / status_file_name(args.url))
+    _emit(api.sign(unsigned, key=key, cryptosuite=args.suite), output)
+    return EXIT_OK
+
+
+def _encoded_list(document: Any, path: str) -> str:
+    subject = document.get("credentialSubject") if isinstance(document, dict) else None
+    types = document.get("type", []) if isinstance(document, dict) else []
+    if (
+        not isinstance(subject, dict)
+        or "BitstringStatusListCredential" not in (types if isinstance(types, list) else [types])
+        or not isinstance(subject.get("encodedList"), str)
+    ):
+        raise _UsageError(f"{path} is not a BitstringStatusListCredential")
+    encoded: str = subject["encodedList"]
+    return encoded
+
+
+def _update(args: argparse.Namespace, value: int) -> int:
+    """Set one entry of a list credential file and sign the list again (BSL §3.1)."""
+    document = _read_json(args.list)
+    key = _load_key(args.key)
+    issuer = document.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer != key.did:
+        raise _UsageError(f"the key {key.did} is not the list's issuer {issuer!r}")
+    status_list = StatusList.decode(
+        _encoded_list(document, args.list), status_size=args.status_size
+    )
+    status_list.set(args.index, value)
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    unsigned["credentialSubject"] = {
+        **document["credentialSubject"],
+        "encodedList": status_list.encode(),
+    }
+    _emit(api.sign(unsigned, key=key, cryptosuite=args.suite), args.output or args.list)
+    return EXIT_OK
+
+
+def _cmd_set(args: argparse.Namespace) -> int:
+    return _update(args, args.value)
+
+
+def _cmd_clear(args: argparse.Namespace) -> int:
+    return _update(args, 0)
+
+
+def _entry_line(entry: EntryStatus) -> str:
+    """One row: where the entry is, its purpose, verdict, list#index and code or message."""
+    where = f"{entry.status_list}#{entry.index}" if entry.status_list is not None else "-"
+    note = entry.problem.code if entry.problem else (entry.message or "")
+    purpose = entry.purpose or "-"
+    return (
+        f"  {format_path(entry.path):<22} {purpose:<11} {entry.verdict.value:<14} {where} {note}\n"
+    )
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    if not Path(args.status_dir).is_dir():
+        raise _UsageError(f"--status-dir {args.status_dir} is not a folder")
+    result = api.verify(
+        _read_json(args.input),
+        now=_moment(args.now, "--now"),
+        status_loader=status_dir_loader(args.status_dir),
+        status_policy="allow-indeterminate" if args.allow_indeterminate else "strict",
+    )
+    check = result.checks.get("status")
+    if check is None:  # the credential could not be read at all
+        sys.stderr.write(f"microcred: {'; '.join(str(p) for p in result.problems)}\n")
+        return EXIT_NOT_VERIFIED
+    if args.json:
+        _emit(check.to_dict(), None)
+    else:
+        sys.stdout.write(f"STATUS {check.status.value}\n")
+        for entry in check.details.get("entries", ()):
+            sys.stdout.write(_entry_line(entry))
+        for problem in (*check.problems, *check.warnings):
+            sys.stdout.write(f"  {problem}\n")
+    return EXIT_OK if check.ok else EXIT_NOT_VERIFIED
+
+
+def add_status_commands(commands: Any) -> None:
+    """Register `status create|set|clear|check` on the `microcred` sub-command parser."""
+    status = commands.add_parser("status", help="Bitstring Status Lists: create, set, check")
+    actions = status.add_subparsers(dest="status_command", required=True)
+    suites = sorted(CRYPTOSUITES)
+
+    create = actions.add_parser("create", help="a new signed status list credential")
+    create.add_argument("--key", required=True, help="key file from `microcred keygen`")
+    create.add_argument("--url", required=True, help="where the list will be published (its id)")
+    create.add_argument(
+        "--purpose", action="append", help="revocation (default), suspension, message; repeatable"
+    )
+    create.add_argument(
+        "--size", type=int, default=MIN_ENTRIES, help=f"entries (default and minimum {MIN_ENTRIES})"
+    )
+    create.add_argument("--status-size", type=int, default=1, help="bits per entry (default 1)")
+    create.add_argument("--valid-until", help="end of validity (ISO 8601 with time zone)")
+    create.add_argument("--ttl", type=int, help="time to live in milliseconds")
+    create.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    create.add_argument(
+        "-o", "--output", help="file, or folder (file named by URL, see status_file_name)"
+    )
+    create.set_defaults(run=_cmd_create)
+
+    for name, run, text in (
+        ("set", _cmd_set, "set an entry (revoke, suspend) and sign the list again"),
+        ("clear", _cmd_clear, "clear an entry (lift a suspension) and sign the list again"),
+    ):
+        update = actions.add_parser(name, help=text)
+        update.add_argument("list", help="status list credential file (rewritten unless -o)")
+        update.add_argument("index", type=int, help="statusListIndex of the entry")
+        update.add_argument("--key", required=True, help="the list issuer's key file")
+        update.add_argument("--status-size", type=int, default=1, help="bits per entry")
+        update.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+        update.add_argument("-o", "--output", help="write here instead of the list file")
+        if name == "set":
+            update.add_argument("--value", type=int, default=1, help="status value (default 1)")
+        update.set_defaults(run=run)
+
+    check = actions.add_parser("check", help="the status of a credential, offline")
+    check.add_argument("input", help="credential JSON")
+    check.add_argument("--status-dir", required=True, help="folder of status list credentials")
+    check.add_argument("--allow-indeterminate", action="store_true")
+    check.add_argument("--now", help="check as of this date-time (ISO 8601 with time zone)")
+    check.add_argument("--json", action="store_true", help="print the status check as JSON")
+    check.set_defaults(run=_cmd_check)

@@ -1,0 +1,146 @@
+"""`microcred status create|set|clear|check` and `microcred verify --status-dir`, offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from microcred import api
+from microcred.cli import main
+from microcred.keys import KeyPair
+from microcred.status import StatusList
+from microcred.status_check import status_file_name
+from microcred.status_credential import status_entry
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json"
+URL = "https://issuer.example/status/revocation/1"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "key.json"
+    assert run(capsys, "keygen", "-o", str(path))[0] == 0
+    return path
+
+
+def _key(path: Path) -> KeyPair:
+    data = json.loads(path.read_text())
+    return KeyPair.from_multikey(data["secretKeyMultibase"], data["publicKeyMultibase"])
+
+
+def _issue(key_file: Path, folder: Path, index: int) -> Path:
+    """A micro-credential issued with a revocation entry (the library's issue(status=...))."""
+    credential = api.issue(
+        json.loads(EXAMPLE.read_text()),
+        key=_key(key_file),
+        status=status_entry(URL, index, purpose="revocation"),
+    )
+    path = folder / "vc.json"
+    path.write_text(json.dumps(credential))
+    return path
+
+
+def test_revoke_then_clear(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lists = tmp_path / "status"
+    lists.mkdir()
+    code, _, err = run(
+        capsys, "status", "create", "--key", str(key_file), "--url", URL, "-o", str(lists)
+    )
+    assert code == 0, err
+    list_file = lists / status_file_name(URL)
+    assert json.loads(list_file.read_text())["id"] == URL
+    vc = _issue(key_file, tmp_path, 1234)
+
+    code, out, _ = run(capsys, "verify", str(vc), "--status-dir", str(lists))
+    assert code == 0, out
+    assert out.startswith("VERIFIED")
+
+    assert run(capsys, "status", "set", str(list_file), "1234", "--key", str(key_file))[0] == 0
+    code, out, _ = run(capsys, "verify", str(vc), "--status-dir", str(lists))
+    assert code == 1
+    assert "CREDENTIAL_REVOKED" in out
+    code, out, _ = run(capsys, "status", "check", str(vc), "--status-dir", str(lists))
+    assert code == 1
+    assert out.startswith("STATUS failed") and "revoked" in out
+    code, out, _ = run(capsys, "status", "check", str(vc), "--status-dir", str(lists), "--json")
+    assert json.loads(out)["details"]["entries"][0]["verdict"] == "revoked"
+
+    assert run(capsys, "status", "clear", str(list_file), "1234", "--key", str(key_file))[0] == 0
+    code, out, _ = run(capsys, "verify", str(vc), "--status-dir", str(lists))
+    assert code == 0, out
+    code, out, _ = run(capsys, "status", "check", str(vc), "--status-dir", str(lists))
+    assert code == 0 and out.startswith("STATUS passed")
+
+
+def test_set_writes_a_list_with_exactly_that_bit(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "list.json", tmp_path / "list2.json"
+    argv = ["status", "create", "--key", str(key_file), "--url", URL, "--purpose", "suspension"]
+    assert run(capsys, *argv, "--status-size", "2", "-o", str(first))[0] == 0
+    argv = ["status", "set", str(first), "7", "--value", "3", "--status-size", "2"]
+    assert run(capsys, *argv, "--key", str(key_file), "-o", str(second))[0] == 0
+    document = json.loads(second.read_text())
+    bits = StatusList.decode(document["credentialSubject"]["encodedList"], status_size=2)
+    assert bits.get(7) == 3 and bits.get(6) == 0
+    assert document["credentialSubject"]["statusPurpose"] == "suspension"
+    assert api.verify(document).verified
+    unchanged = json.loads(first.read_text())["credentialSubject"]["encodedList"]
+    assert StatusList.decode(unchanged, status_size=2).get(7) == 0
+
+
+def test_no_status_dir_means_indeterminate(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vc = _issue(key_file, tmp_path, 5)
+    code, out, _ = run(capsys, "verify", str(vc))
+    assert code == 1 and "STATUS_RETRIEVAL_ERROR" in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, _ = run(capsys, "verify", str(vc), "--status-dir", str(empty))
+    assert code == 1 and status_file_name(URL) in out
+    code, out, _ = run(
+        capsys, "verify", str(vc), "--status-dir", str(empty), "--allow-indeterminate-status"
+    )
+    assert code == 0 and "STATUS_RETRIEVAL_ERROR" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "{vc}", "--status-dir", "{missing}"],
+        ["status", "check", "{vc}", "--status-dir", "{missing}"],
+        ["status", "set", "{vc}", "3", "--key", "{key}"],  # not a status list
+        ["status", "set", "{other_list}", "3", "--key", "{key}"],  # another issuer's list
+        ["status", "create", "--key", "{key}", "--url", URL, "--size", "8"],
+        ["status", "create", "--key", "{key}", "--url", URL, "--valid-until", "tomorrow"],
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other_key = tmp_path / "other.json"
+    assert run(capsys, "keygen", "-o", str(other_key))[0] == 0
+    other_list = tmp_path / "other-list.json"
+    create = ["status", "create", "--key", str(other_key), "--url", URL, "-o", str(other_list)]
+    assert run(capsys, *create)[0] == 0
+    names: dict[str, Any] = {
+        "vc": _issue(key_file, tmp_path, 1),
+        "missing": tmp_path / "nowhere",
+        "key": key_file,
+        "other_list": other_list,
+    }
+    code, _, err = run(capsys, *(a.format(**names) for a in argv))
+    assert code == 2, err
+    assert err.startswith("microcred: ")
