@@ -6,10 +6,13 @@ Every indeterminate cause has its code and leaves `verified` false under the def
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
+import io
 import json
 import random
+import re
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -447,3 +450,15 @@ def test_status_dir_loader(key: KeyPair, tmp_path: Path) -> None:
         load("https://x.example/")
     with pytest.raises(StatusRetrievalError, match="cannot read"):
         load(SUSPENSIONS)
+
+
+def test_the_docs_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/status.md tells the truth: its first example issues, verifies and revokes."""
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "status.md").read_text(encoding="utf-8")
+    example = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)[0]
+    monkeypatch.chdir(root)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(example, "docs/status.md", "exec"), {})
+    assert out.getvalue() == "True passed\nFalse ['CREDENTIAL_REVOKED']\n"
