@@ -122,6 +122,7 @@ def test_no_status_dir_means_indeterminate(
         ["verify", "{vc}", "--status-dir", "{missing}"],
         ["status", "check", "{vc}", "--status-dir", "{missing}"],
         ["status", "set", "{vc}", "3", "--key", "{key}"],  # not a status list
+        ["status", "set", "{array}", "3", "--key", "{key}"],  # JSON, but not an object
         ["status", "set", "{other_list}", "3", "--key", "{key}"],  # another issuer's list
         ["status", "create", "--key", "{key}", "--url", URL, "--size", "8"],
         ["status", "create", "--key", "{key}", "--url", URL, "--valid-until", "tomorrow"],
@@ -140,7 +141,9 @@ def test_usage_errors_exit_2(
         "missing": tmp_path / "nowhere",
         "key": key_file,
         "other_list": other_list,
+        "array": tmp_path / "array.json",
     }
+    names["array"].write_text("[1, 2]")
     code, _, err = run(capsys, *(a.format(**names) for a in argv))
     assert code == 2, err
     assert err.startswith("microcred: ")

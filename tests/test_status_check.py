@@ -291,6 +291,11 @@ def _cases(key: KeyPair, other: KeyPair) -> dict[str, tuple[Any, Any, str]]:
             serve(good),
             "RANGE_ERROR",
         ),
+        "index beyond any list": (
+            {**entry, "statusListIndex": "9" * 40},
+            serve(good),
+            "RANGE_ERROR",
+        ),
         "malformed encodedList": (entry, serve(malformed), "MALFORMED_VALUE_ERROR"),
         "index not a string": (
             {**entry, "statusListIndex": 1},
@@ -332,6 +337,7 @@ CASES = [
     "purpose mismatch",
     "list too short",
     "index out of range",
+    "index beyond any list",
     "malformed encodedList",
     "index not a string",
     "statusSize without messages",

@@ -75,14 +75,13 @@ def _encoded_list(document: Any, path: str) -> str:
 def _update(args: argparse.Namespace, value: int) -> int:
     """Set one entry of a list credential file and sign the list again (BSL §3.1)."""
     document = _read_json(args.list)
+    encoded = _encoded_list(document, args.list)
     key = _load_key(args.key)
     issuer = document.get("issuer")
     issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
     if issuer != key.did:
         raise _UsageError(f"the key {key.did} is not the list's issuer {issuer!r}")
-    status_list = StatusList.decode(
-        _encoded_list(document, args.list), status_size=args.status_size
-    )
+    status_list = StatusList.decode(encoded, status_size=args.status_size)
     status_list.set(args.index, value)
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     unsigned["credentialSubject"] = {

@@ -55,7 +55,8 @@ _ENTRY_TYPE = "BitstringStatusListEntry"
 _LIST_TYPE = "BitstringStatusListCredential"
 _SUBJECT_TYPE = "BitstringStatusList"
 _LIST_CHECKS = ("structure", "contexts", "proof", "validity")  # what a usable list must pass
-_INDEX = re.compile(r"[0-9]{1,30}")  # longer indexes lie beyond any list we would expand
+_INDEX = re.compile(r"[0-9]+")
+_MAX_INDEX_DIGITS = 30  # a longer index lies beyond any list we would expand
 _RETRIEVAL = "STATUS_RETRIEVAL_ERROR"
 _VERIFICATION = "STATUS_VERIFICATION_ERROR"
 _MALFORMED = "MALFORMED_VALUE_ERROR"
@@ -304,6 +305,9 @@ def _read_entry(
             "statusListIndex must be a non-negative integer written as a base-10 string",
             (*at, "statusListIndex"),
         )
+    if len(text) > _MAX_INDEX_DIGITS:
+        message = "statusListIndex lies beyond any status list"
+        raise _Undecided("RANGE_ERROR", message, (*at, "statusListIndex"))
     try:
         size = read_status_size(entry.get("statusSize", 1), path=(*at, "statusSize"))
         messages = (
