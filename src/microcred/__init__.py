@@ -37,13 +37,9 @@ if TYPE_CHECKING:
         Workload,
     )
     from microcred.status import IndexAllocator, StatusList
-    from microcred.status_check import (
-        StatusListLoader,
-        StatusVerdict,
-        status_dir_loader,
-        status_file_name,
-    )
+    from microcred.status_check import StatusVerdict
     from microcred.status_credential import status_entry, status_list_credential
+    from microcred.status_lists import StatusListLoader, status_dir_loader, status_file_name
 
 _LAZY = {
     "issue": "microcred.api",
@@ -62,10 +58,10 @@ _LAZY = {
     "Signer": "microcred.keys",
     "IndexAllocator": "microcred.status",
     "StatusList": "microcred.status",
-    "StatusListLoader": "microcred.status_check",
+    "StatusListLoader": "microcred.status_lists",
     "StatusVerdict": "microcred.status_check",
-    "status_dir_loader": "microcred.status_check",
-    "status_file_name": "microcred.status_check",
+    "status_dir_loader": "microcred.status_lists",
+    "status_file_name": "microcred.status_lists",
     "status_entry": "microcred.status_credential",
     "status_list_credential": "microcred.status_credential",
     **{

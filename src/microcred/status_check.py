@@ -1,8 +1,8 @@
 """The "status" check of `verify()`: each credentialStatus entry gets a tri-state verdict.
 
-Bitstring Status List Validate Algorithm (BSL §3.2): load the list credential through the
-caller's `StatusListLoader`, verify it, match the purpose, expand the bitstring, check its
-length and the index, read the status. A verdict is ok, revoked, suspended, message, or
+Bitstring Status List Validate Algorithm (BSL §3.2): read the entry, get the verified list
+(`microcred.status_lists`), match the purpose, check the length and the index, read the
+status. A verdict is ok, revoked, suspended, message, or
 indeterminate with the BSL error code; indeterminate is never ok (a list that cannot be
 loaded must not read as "not revoked"). Under the "allow-indeterminate" policy the check
 is a WARNING carrying the indeterminate findings as warnings; revoked and suspended always fail.
@@ -10,29 +10,33 @@ is a WARNING carrying the indeterminate findings as warnings; revoked and suspen
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path as FilePath
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal
 
+from microcred.checks import issuer_id
 from microcred.errors import (
     MalformedDocumentError,
     Path,
     StatusListLengthError,
     StatusRangeError,
-    StatusRetrievalError,
 )
-from microcred.proofs import ProofResult
-from microcred.result import Check, CheckStatus, Problem, VerificationResult
-from microcred.status import StatusList, expand_bitstring, read_status_size
+from microcred.result import Check, CheckStatus, Problem
+from microcred.status import StatusList, read_status_size
 from microcred.status_credential import read_status_messages
+from microcred.status_lists import (
+    ListVerifier,
+    StatusListLoader,
+    StatusLists,
+    UndecidedStatus,
+    status_dir_loader,
+    status_file_name,
+    types_of,
+)
 
-__all__ = [
+__all__ = [  # the loader seam is re-exported from microcred.status_lists
     "STATUS_POLICIES",
     "EntryStatus",
     "ListVerifier",
@@ -47,26 +51,11 @@ __all__ = [
 StatusPolicy = Literal["strict", "allow-indeterminate"]
 STATUS_POLICIES: tuple[StatusPolicy, ...] = ("strict", "allow-indeterminate")
 
-ListVerifier = Callable[[Mapping[str, Any]], VerificationResult]
-"""Verifies a status list credential (proof, validity, ...) but not its own status."""
-
-_T = TypeVar("_T")
 _ENTRY_TYPE = "BitstringStatusListEntry"
-_LIST_TYPE = "BitstringStatusListCredential"
-_SUBJECT_TYPE = "BitstringStatusList"
-_LIST_CHECKS = ("structure", "contexts", "proof", "validity")  # what a usable list must pass
 _INDEX = re.compile(r"[0-9]+")
 _MAX_INDEX_DIGITS = 30  # a longer index lies beyond any list we would expand
-_RETRIEVAL = "STATUS_RETRIEVAL_ERROR"
 _VERIFICATION = "STATUS_VERIFICATION_ERROR"
 _MALFORMED = "MALFORMED_VALUE_ERROR"
-
-
-class StatusListLoader(Protocol):
-    """Status list credential URL → the list credential as parsed JSON. It may fetch, read a
-    file or a cache, and may raise anything: a failure is STATUS_RETRIEVAL_ERROR."""
-
-    def __call__(self, url: str, /) -> Any: ...
 
 
 class StatusVerdict(StrEnum):
@@ -105,162 +94,14 @@ class EntryStatus:
         }
 
 
-def status_file_name(url: str) -> str:
-    """The file a status directory holds for `url`: SHA-256 of its UTF-8 bytes, hex, + ".json".
-
-    A hash, not a slug: every URL gets a distinct, safe, fixed-length name on every OS.
-    """
-    return hashlib.sha256(url.encode("utf-8")).hexdigest() + ".json"
-
-
-def status_dir_loader(folder: str | os.PathLike[str]) -> StatusListLoader:
-    """A loader reading each list credential from `folder / status_file_name(url)`, offline."""
-    root = FilePath(folder)
-
-    def load(url: str) -> Any:
-        path = root / status_file_name(url)
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise StatusRetrievalError(
-                f"no status list for {url} in {root} ({path.name})"
-            ) from None
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            raise StatusRetrievalError(f"cannot read the status list {path}: {error}") from None
-
-    return load
-
-
-class _Undecided(Exception):
-    """An entry whose status cannot be known: a BSL code, a message, a path."""
-
-    def __init__(self, code: str, message: str, path: Path = ()) -> None:
-        super().__init__(message)
-        self.code, self.message, self.path = code, message, path
-
-
-@dataclass(frozen=True, slots=True)
-class _ListCredential:
-    url: str
-    purposes: frozenset[str]
-    encoded_list: Any
-
-
-def _types(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _issuer(document: Mapping[str, Any]) -> Any:
-    issuer = document.get("issuer")
-    return issuer.get("id") if isinstance(issuer, Mapping) else issuer
-
-
-def _memo(cache: dict[str, _T | _Undecided], url: str, compute: Callable[[], _T]) -> _T:
-    """`compute()` once per URL; a failure is remembered and raised again for the next entry."""
-    if url not in cache:
-        try:
-            cache[url] = compute()
-        except _Undecided as undecided:
-            cache[url] = undecided
-    found = cache[url]
-    if isinstance(found, _Undecided):
-        raise _Undecided(found.code, found.message)
-    return found
-
-
-class _Lists:
-    """The status lists of one verification: each URL loaded, verified and expanded once."""
-
-    def __init__(
-        self,
-        loader: StatusListLoader | None,
-        verify_list: ListVerifier,
-        signers: Collection[str],
-        issuer: Any,
-    ) -> None:
-        self._loader, self._verify_list = loader, verify_list
-        self._signers, self._issuer = frozenset(signers), issuer
-        self._lists: dict[str, _ListCredential | _Undecided] = {}
-        self._bitstrings: dict[str, bytes | _Undecided] = {}
-
-    def credential(self, url: str) -> _ListCredential:
-        """The verified list credential at `url` (BSL §3.2 steps 4-5), loaded once."""
-        return _memo(self._lists, url, lambda: self._load(url))
-
-    def bitstring(self, listed: _ListCredential) -> bytes:
-        """Bitstring Expansion of the list's encodedList (BSL §3.2 step 8, §3.4), once."""
-
-        def expand() -> bytes:
-            try:
-                return expand_bitstring(listed.encoded_list)
-            except MalformedDocumentError as error:
-                message = f"status list {listed.url}: credentialSubject.{error.message}"
-                raise _Undecided(_MALFORMED, message) from None
-
-        return _memo(self._bitstrings, listed.url, expand)
-
-    def _load(self, url: str) -> _ListCredential:
-        """Dereference and verify the list credential (BSL §3.2 step 4)."""
-        if self._loader is None:
-            raise _Undecided(_RETRIEVAL, "no status list loader was given: the status is unknown")
-        try:
-            document = self._loader(url)
-        except Exception as error:  # the caller's loader may raise anything
-            raise _Undecided(_RETRIEVAL, f"loading {url} failed: {error}") from None
-        if not isinstance(document, Mapping):
-            raise _Undecided(_RETRIEVAL, f"the loader returned no JSON object for {url}")
-        if _LIST_TYPE not in _types(document.get("type")):
-            raise _Undecided(_VERIFICATION, f"{url} is not a {_LIST_TYPE}")
-        if "id" in document and document["id"] != url:
-            raise _Undecided(_VERIFICATION, f"the list loaded for {url} has id {document['id']!r}")
-        self._verified(url, document)
-        subject = document.get("credentialSubject")
-        if not isinstance(subject, Mapping) or _SUBJECT_TYPE not in _types(subject.get("type")):
-            raise _Undecided(
-                _MALFORMED, f"status list {url}: the subject is not one {_SUBJECT_TYPE}"
-            )
-        purposes = _types(subject.get("statusPurpose"))
-        if not all(isinstance(p, str) and p for p in purposes):
-            raise _Undecided(_MALFORMED, f"status list {url}: statusPurpose must be strings")
-        return _ListCredential(url, frozenset(purposes), subject.get("encodedList"))
-
-    def _verified(self, url: str, document: Mapping[str, Any]) -> None:
-        """All proofs, structure, contexts and validity pass, and the list is authoritative:
-        signed by a signer of the credential, or issued (issuer check passed) by its issuer."""
-        try:
-            result = self._verify_list(document)
-        except Exception as error:  # a verifier should not raise; never let it decide "ok"
-            raise _Undecided(_VERIFICATION, f"verifying {url} failed: {error!r}") from None
-        checks = result.checks
-        passed = all(name in checks and checks[name].ok for name in _LIST_CHECKS)
-        if not passed or checks["proof"].status not in (CheckStatus.PASSED, CheckStatus.WARNING):
-            found = [
-                str(p) for name in _LIST_CHECKS if name in checks for p in checks[name].problems
-            ]
-            reason = "; ".join(found) or "no verified proof"
-            raise _Undecided(_VERIFICATION, f"the status list {url} did not verify: {reason}")
-        proofs = checks["proof"].details.get("proofs", ())
-        list_signers = {p.controller for p in proofs if isinstance(p, ProofResult) and p.verified}
-        issued_by_issuer = (
-            "issuer" in checks
-            and checks["issuer"].status == CheckStatus.PASSED
-            and _issuer(document) == self._issuer
-        )
-        if not (list_signers & self._signers or issued_by_issuer):
-            raise _Undecided(
-                _VERIFICATION,
-                f"the status list {url} is signed by neither the credential's signer nor issuer",
-            )
-
-
-def _entry_status(entry: Any, at: Path, lists: _Lists) -> EntryStatus:
+def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
     """BSL §3.2 for one entry; every failure becomes an INDETERMINATE verdict with its code."""
     purpose = url = index = None
     try:
         if not isinstance(entry, Mapping):
-            raise _Undecided(_MALFORMED, "a credentialStatus entry must be an object", at)
-        if _ENTRY_TYPE not in _types(entry.get("type")):
-            raise _Undecided(
+            raise UndecidedStatus(_MALFORMED, "a credentialStatus entry must be an object", at)
+        if _ENTRY_TYPE not in types_of(entry.get("type")):
+            raise UndecidedStatus(
                 "UNSUPPORTED_STATUS_TYPE",
                 f"status type {entry.get('type')!r} is not supported (only {_ENTRY_TYPE}): "
                 "the status is unknown",
@@ -269,7 +110,7 @@ def _entry_status(entry: Any, at: Path, lists: _Lists) -> EntryStatus:
         purpose, index, size, messages, url = _read_entry(entry, at)
         listed = lists.credential(url)
         if purpose not in listed.purposes:
-            raise _Undecided(
+            raise UndecidedStatus(
                 _VERIFICATION,
                 f"statusPurpose {purpose!r} is not a purpose of the list "
                 f"({', '.join(sorted(listed.purposes))})",
@@ -278,12 +119,14 @@ def _entry_status(entry: Any, at: Path, lists: _Lists) -> EntryStatus:
         try:
             status_list = StatusList.from_bitstring(lists.bitstring(listed), status_size=size)
         except StatusListLengthError as error:
-            raise _Undecided(error.code, error.message, (*at, "statusListCredential")) from None
+            raise UndecidedStatus(
+                error.code, error.message, (*at, "statusListCredential")
+            ) from None
         try:
             status = status_list.get(index)
         except StatusRangeError as error:
-            raise _Undecided(error.code, error.message, (*at, "statusListIndex")) from None
-    except _Undecided as undecided:
+            raise UndecidedStatus(error.code, error.message, (*at, "statusListIndex")) from None
+    except UndecidedStatus as undecided:
         where = undecided.path or (*at, "statusListCredential")
         problem = Problem(undecided.code, undecided.message, where)
         return EntryStatus(at, StatusVerdict.INDETERMINATE, purpose, url, index, problem=problem)
@@ -297,17 +140,17 @@ def _read_entry(
     """statusPurpose, statusListIndex, statusSize, statusMessage, statusListCredential."""
     purpose = entry.get("statusPurpose")
     if not isinstance(purpose, str) or not purpose:
-        raise _Undecided(_MALFORMED, "statusPurpose must be a string", (*at, "statusPurpose"))
+        raise UndecidedStatus(_MALFORMED, "statusPurpose must be a string", (*at, "statusPurpose"))
     text = entry.get("statusListIndex")
     if not isinstance(text, str) or _INDEX.fullmatch(text) is None:
-        raise _Undecided(
+        raise UndecidedStatus(
             _MALFORMED,
             "statusListIndex must be a non-negative integer written as a base-10 string",
             (*at, "statusListIndex"),
         )
     if len(text) > _MAX_INDEX_DIGITS:
         message = "statusListIndex lies beyond any status list"
-        raise _Undecided("RANGE_ERROR", message, (*at, "statusListIndex"))
+        raise UndecidedStatus("RANGE_ERROR", message, (*at, "statusListIndex"))
     try:
         size = read_status_size(entry.get("statusSize", 1), path=(*at, "statusSize"))
         messages = (
@@ -316,10 +159,10 @@ def _read_entry(
             else None
         )
     except MalformedDocumentError as error:
-        raise _Undecided(_MALFORMED, error.message, error.path) from None
+        raise UndecidedStatus(_MALFORMED, error.message, error.path) from None
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or not url:
-        raise _Undecided(
+        raise UndecidedStatus(
             _MALFORMED, "statusListCredential must be a URL", (*at, "statusListCredential")
         )
     return purpose, int(text), size, messages, url
@@ -372,7 +215,7 @@ def check_status(
         if isinstance(value, list)
         else [(value, ("credentialStatus",))]
     )
-    lists = _Lists(status_loader, verify_list, signers, _issuer(document))
+    lists = StatusLists(status_loader, verify_list, signers, issuer_id(document))
     entries = [_entry_status(item, at, lists) for item, at in located]
     return _aggregate(entries, policy)
 

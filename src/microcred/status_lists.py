@@ -1,0 +1,201 @@
+"""Status list credentials for one verification: the loader seam, status directories, and
+each list loaded, verified and expanded once (BSL §3.2 steps 4-8).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any, Protocol, TypeVar
+
+from microcred.checks import issuer_id
+from microcred.errors import MalformedDocumentError, Path, StatusRetrievalError
+from microcred.proofs import ProofResult
+from microcred.result import CheckStatus, VerificationResult
+from microcred.status import expand_bitstring
+
+__all__ = [
+    "ListCredential",
+    "ListVerifier",
+    "StatusListLoader",
+    "StatusLists",
+    "UndecidedStatus",
+    "status_dir_loader",
+    "status_file_name",
+    "types_of",
+]
+
+ListVerifier = Callable[[Mapping[str, Any]], VerificationResult]
+"""Verifies a status list credential (proof, validity, ...) but not its own status."""
+
+_T = TypeVar("_T")
+_LIST_TYPE = "BitstringStatusListCredential"
+_SUBJECT_TYPE = "BitstringStatusList"
+_LIST_CHECKS = ("structure", "contexts", "proof", "validity")  # what a usable list must pass
+_RETRIEVAL = "STATUS_RETRIEVAL_ERROR"
+_VERIFICATION = "STATUS_VERIFICATION_ERROR"
+_MALFORMED = "MALFORMED_VALUE_ERROR"
+
+
+class StatusListLoader(Protocol):
+    """Status list credential URL → the list credential as parsed JSON. It may fetch, read a
+    file or a cache, and may raise anything: a failure is STATUS_RETRIEVAL_ERROR."""
+
+    def __call__(self, url: str, /) -> Any: ...
+
+
+def status_file_name(url: str) -> str:
+    """The file a status directory holds for `url`: SHA-256 of its UTF-8 bytes, hex, + ".json".
+
+    A hash, not a slug: every URL gets a distinct, safe, fixed-length name on every OS.
+    """
+    return hashlib.sha256(url.encode("utf-8")).hexdigest() + ".json"
+
+
+def status_dir_loader(folder: str | os.PathLike[str]) -> StatusListLoader:
+    """A loader reading each list credential from `folder / status_file_name(url)`, offline."""
+    root = FilePath(folder)
+
+    def load(url: str) -> Any:
+        path = root / status_file_name(url)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StatusRetrievalError(
+                f"no status list for {url} in {root} ({path.name})"
+            ) from None
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise StatusRetrievalError(f"cannot read the status list {path}: {error}") from None
+
+    return load
+
+
+class UndecidedStatus(Exception):
+    """A status that cannot be known: a BSL error code, a message and, if known, a JSON path."""
+
+    def __init__(self, code: str, message: str, path: Path = ()) -> None:
+        super().__init__(message)
+        self.code, self.message, self.path = code, message, path
+
+
+@dataclass(frozen=True, slots=True)
+class ListCredential:
+    """A verified status list credential: its URL, purposes and (still encoded) list."""
+
+    url: str
+    purposes: frozenset[str]
+    encoded_list: Any
+
+
+def types_of(value: Any) -> list[Any]:
+    """A JSON-LD value that may be one item or a list, as a list."""
+    return value if isinstance(value, list) else [value]
+
+
+def _memo(cache: dict[str, _T | UndecidedStatus], url: str, compute: Callable[[], _T]) -> _T:
+    """`compute()` once per URL; a failure is remembered and raised again for the next entry."""
+    if url not in cache:
+        try:
+            cache[url] = compute()
+        except UndecidedStatus as undecided:
+            cache[url] = undecided
+    found = cache[url]
+    if isinstance(found, UndecidedStatus):
+        raise UndecidedStatus(found.code, found.message)
+    return found
+
+
+class StatusLists:
+    """The status lists of one verification: each URL loaded, verified and expanded once.
+
+    A list counts only when signed by one of `signers` (the credential's proof controllers)
+    or issued, its issuer check passed, by the credential's `issuer`."""
+
+    def __init__(
+        self,
+        loader: StatusListLoader | None,
+        verify_list: ListVerifier,
+        signers: Collection[str],
+        issuer: Any,
+    ) -> None:
+        self._loader, self._verify_list = loader, verify_list
+        self._signers, self._issuer = frozenset(signers), issuer
+        self._lists: dict[str, ListCredential | UndecidedStatus] = {}
+        self._bitstrings: dict[str, bytes | UndecidedStatus] = {}
+
+    def credential(self, url: str) -> ListCredential:
+        """The verified list credential at `url` (BSL §3.2 steps 4-5), loaded once."""
+        return _memo(self._lists, url, lambda: self._load(url))
+
+    def bitstring(self, listed: ListCredential) -> bytes:
+        """Bitstring Expansion of the list's encodedList (BSL §3.2 step 8, §3.4), once."""
+
+        def expand() -> bytes:
+            try:
+                return expand_bitstring(listed.encoded_list)
+            except MalformedDocumentError as error:
+                message = f"status list {listed.url}: credentialSubject.{error.message}"
+                raise UndecidedStatus(_MALFORMED, message) from None
+
+        return _memo(self._bitstrings, listed.url, expand)
+
+    def _load(self, url: str) -> ListCredential:
+        """Dereference and verify the list credential (BSL §3.2 step 4)."""
+        if self._loader is None:
+            raise UndecidedStatus(
+                _RETRIEVAL, "no status list loader was given: the status is unknown"
+            )
+        try:
+            document = self._loader(url)
+        except Exception as error:  # the caller's loader may raise anything
+            raise UndecidedStatus(_RETRIEVAL, f"loading {url} failed: {error}") from None
+        if not isinstance(document, Mapping):
+            raise UndecidedStatus(_RETRIEVAL, f"the loader returned no JSON object for {url}")
+        if _LIST_TYPE not in types_of(document.get("type")):
+            raise UndecidedStatus(_VERIFICATION, f"{url} is not a {_LIST_TYPE}")
+        if "id" in document and document["id"] != url:
+            raise UndecidedStatus(
+                _VERIFICATION, f"the list loaded for {url} has id {document['id']!r}"
+            )
+        self._verified(url, document)
+        subject = document.get("credentialSubject")
+        if not isinstance(subject, Mapping) or _SUBJECT_TYPE not in types_of(subject.get("type")):
+            raise UndecidedStatus(
+                _MALFORMED, f"status list {url}: the subject is not one {_SUBJECT_TYPE}"
+            )
+        purposes = types_of(subject.get("statusPurpose"))
+        if not all(isinstance(p, str) and p for p in purposes):
+            raise UndecidedStatus(_MALFORMED, f"status list {url}: statusPurpose must be strings")
+        return ListCredential(url, frozenset(purposes), subject.get("encodedList"))
+
+    def _verified(self, url: str, document: Mapping[str, Any]) -> None:
+        """All proofs, structure, contexts and validity pass, and the list is authoritative:
+        signed by a signer of the credential, or issued (issuer check passed) by its issuer."""
+        try:
+            result = self._verify_list(document)
+        except Exception as error:  # a verifier should not raise; never let it decide "ok"
+            raise UndecidedStatus(_VERIFICATION, f"verifying {url} failed: {error!r}") from None
+        checks = result.checks
+        passed = all(name in checks and checks[name].ok for name in _LIST_CHECKS)
+        if not passed or checks["proof"].status not in (CheckStatus.PASSED, CheckStatus.WARNING):
+            found = [
+                str(p) for name in _LIST_CHECKS if name in checks for p in checks[name].problems
+            ]
+            reason = "; ".join(found) or "no verified proof"
+            raise UndecidedStatus(_VERIFICATION, f"the status list {url} did not verify: {reason}")
+        proofs = checks["proof"].details.get("proofs", ())
+        list_signers = {p.controller for p in proofs if isinstance(p, ProofResult) and p.verified}
+        issued_by_issuer = (
+            "issuer" in checks
+            and checks["issuer"].status == CheckStatus.PASSED
+            and issuer_id(document) == self._issuer
+        )
+        if not (list_signers & self._signers or issued_by_issuer):
+            raise UndecidedStatus(
+                _VERIFICATION,
+                f"the status list {url} is signed by neither the credential's signer nor issuer",
+            )
