@@ -25,7 +25,7 @@ from microcred.errors import (
 from microcred.jsonld import fast
 from microcred.jsonld.fast import MAX_DEPTH, pyld_options
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
-from microcred.jsonld.nquads import XSD_STRING, Quad, blank_node, iri, literal
+from microcred.jsonld.nquads import XSD_STRING, Dataset, Quad, blank_node, iri, literal
 
 __all__ = ["MAX_DEPTH", "expand", "to_rdf"]
 
@@ -292,9 +292,7 @@ def _term(node: Mapping[str, str]) -> str:
     return literal(node["value"], datatype)
 
 
-def to_rdf(
-    document: Any, *, loader: DocumentLoader | None = None, direct: bool = True
-) -> list[Quad]:
+def to_rdf(document: Any, *, loader: DocumentLoader | None = None, direct: bool = True) -> Dataset:
     """The RDF dataset of a JSON-LD document, after safe expansion, as quads.
 
     `@direction` becomes an i18n datatype (as Digital Bazaar does) so a text's direction
@@ -317,4 +315,4 @@ def to_rdf(
             graph = iri(graph_name)
         for t in triples:
             quads.append((_term(t["subject"]), _term(t["predicate"]), _term(t["object"]), graph))
-    return quads
+    return Dataset(dict.fromkeys(quads))

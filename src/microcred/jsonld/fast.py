@@ -23,7 +23,7 @@ from pyld.context_resolver import ContextResolver
 
 from microcred.errors import MicrocredError
 from microcred.jsonld.loader import BundledLoader, ContextCache, DocumentLoader
-from microcred.jsonld.nquads import XSD_STRING, Quad, iri, language_tag, literal, quote
+from microcred.jsonld.nquads import XSD_STRING, Dataset, Quad, iri, language_tag, literal, quote
 
 __all__ = ["MAX_DEPTH", "pyld_options", "to_rdf"]
 
@@ -78,8 +78,9 @@ class _Term:
     datatype: str = ""  # "^^<datatype>" for a coercion to a datatype IRI
 
 
-_Layout = tuple[bool, str | None, tuple[tuple[str, _Term], ...]]
-"""(is a value object, the key of its @id, its properties with their terms)."""
+_Properties = tuple[tuple[str, _Term], ...]
+_Plan = tuple["_Frame", tuple[str, ...], "_Frame", bool, str | None, _Properties]
+"""(final frame, type IRI terms, frame of the types, is a value object, @id key, properties)."""
 _SHAPES_PER_FRAME = 1024
 
 
@@ -104,9 +105,8 @@ class _Frame:
         self._terms: dict[str, _Term] = {}
         self._derived: dict[tuple[int, bool, bool], tuple[Any, _Frame]] = {}
         self._types: dict[str, tuple[str, Any]] = {}
-        self._typed: dict[tuple[str, ...], tuple[_Frame, tuple[str, ...], _Frame]] = {}
         self._entries: dict[tuple[str | None, tuple[str, ...]], tuple[_Frame, str | None]] = {}
-        self._layouts: dict[tuple[str, ...], _Layout] = {}
+        self._plans: dict[Any, _Plan] = {}
         self.aliases = {
             keyword: frozenset(
                 [keyword, *(k for k, m in self.mappings.items() if m and m.get("@id") == keyword)]
@@ -117,7 +117,7 @@ class _Frame:
     def term(self, key: str) -> _Term:
         found = self._terms.get(key)
         if found is None:
-            found = self._terms[key] = self._define(key)
+            found = _bounded(self._terms)[key] = self._define(key)
         return found
 
     def _define(self, key: str) -> _Term:
@@ -191,37 +191,39 @@ class _Frame:
             _bounded(self._entries)[(prop, keys)] = found
         return found
 
-    def layout(self, keys: tuple[str, ...]) -> _Layout:
-        """How a node object with these keys reads in this (final) frame."""
-        found = self._layouts.get(keys)
-        if found is None:
-            terms = [(key, self.term(key)) for key in keys]
-            kinds = {term.kind for _, term in terms}
-            id_keys = [key for key, term in terms if term.kind is _Kind.ID]
-            if _Kind.VALUE in kinds:
-                found = (True, None, ())
-            elif len(id_keys) > 1 or not kinds <= {_Kind.ID, _Kind.TYPE, _Kind.PROPERTY}:
-                raise _Unsupported
-            else:
-                properties = tuple((k, t) for k, t in terms if t.kind is _Kind.PROPERTY)
-                found = (False, id_keys[0] if id_keys else None, properties)
-            _bounded(self._layouts)[keys] = found
-        return found
-
-    def typed(self, types: list[Any]) -> tuple[_Frame, tuple[str, ...], _Frame]:
-        """For a node with these types: the frame after their type-scoped contexts, the
-        types' IRI terms, and this frame, in which the types expand (§5.1.2 step 11)."""
-        if not all(type(t) is str for t in types):
+    def plan(self, types: Any, keys: tuple[str, ...]) -> _Plan:
+        """A node object with these types and keys, entered in this frame: the frame after its
+        type-scoped contexts, its type IRIs, the frame the types expand in (this one, §5.1.2
+        step 11), whether it is a value object, its @id key and its properties' terms."""
+        kind = type(types)
+        if kind is not str and kind is not list and kind is not tuple:
             raise _Unsupported
-        key = tuple(types)
-        found = self._typed.get(key)
+        memo_key = (types, keys) if kind is str else (tuple(types), keys)
+        try:
+            found = self._plans.get(memo_key)
+        except TypeError:  # an object among the types
+            raise _Unsupported from None
         if found is None:
+            names = [types] if kind is str else types
+            if any(type(n) is not str for n in names):
+                raise _Unsupported
             frame = self
-            for name in sorted(types):
+            for name in sorted(names):
                 local = self.type_of(name)[1]
                 if local is not None and local is not False:
                     frame = frame.derive(local, propagate=False, override=False)
-            found = self._typed[key] = (frame, tuple(self.type_of(t)[0] for t in types), self)
+            type_terms = tuple(self.type_of(name)[0] for name in names)
+            terms = [(key, frame.term(key)) for key in keys]
+            kinds = {term.kind for _, term in terms}
+            id_keys = [key for key, term in terms if term.kind is _Kind.ID]
+            properties = tuple((k, t) for k, t in terms if t.kind is _Kind.PROPERTY)
+            is_value = _Kind.VALUE in kinds
+            if not is_value and (
+                len(id_keys) > 1 or not kinds <= {_Kind.ID, _Kind.TYPE, _Kind.PROPERTY}
+            ):
+                raise _Unsupported
+            found = (frame, type_terms, self, is_value, id_keys[0] if id_keys else None, properties)
+            _bounded(self._plans)[memo_key] = found
         return found
 
     def type_of(self, name: str) -> tuple[str, Any]:
@@ -233,7 +235,7 @@ class _Frame:
                 raise _Unsupported
             if _ABSOLUTE.match(expanded) is None:
                 raise _Unsupported
-            found = self._types[name] = (
+            found = _bounded(self._types)[name] = (
                 iri(expanded),
                 (self.mappings.get(name) or {}).get("@context"),
             )
@@ -319,18 +321,18 @@ class _Deserializer:
             mapping = frame.mappings.get(prefix)
             if mapping and mapping.get("_prefix"):
                 value = mapping["@id"] + suffix
-            elif _ABSOLUTE.match(value) is None:
-                raise _Unsupported
-        return iri(value)
+        if not value.isascii() and _ABSOLUTE.match(value) is None:
+            raise _Unsupported  # e.g. Unicode spaces, which N-Quads would write but pyld refuses
+        return iri(value)  # for ASCII, N-Quads' IRIREF is stricter than pyld's absolute IRI
 
-    def document(self, document: Mapping[str, Any], contexts: _Contexts) -> list[Quad]:
+    def document(self, document: Mapping[str, Any], contexts: _Contexts) -> Dataset:
         entries = document.get("@context")
         urls = tuple(entries) if isinstance(entries, list) else (entries,)
         if not all(isinstance(u, str) for u in urls):
             raise _Unsupported
         top = contexts.top(urls)
         self._object(top, None, {k: v for k, v in document.items() if k != "@context"}, "", 0)
-        return list(dict.fromkeys(self.quads))
+        return Dataset(dict.fromkeys(self.quads))
 
     def _object(
         self, frame: _Frame, prop: str | None, element: Mapping[str, Any], graph: str, depth: int
@@ -340,9 +342,8 @@ class _Deserializer:
             raise _Unsupported
         keys = tuple(element)
         frame, type_key = frame.entry(prop, keys)
-        types = element[type_key] if type_key is not None else []
-        frame, type_terms, type_scoped = frame.typed(types if isinstance(types, list) else [types])
-        is_value, id_key, properties = frame.layout(keys)
+        types = element[type_key] if type_key is not None else ()
+        frame, type_terms, type_scoped, is_value, id_key, properties = frame.plan(types, keys)
         if is_value:
             return self._value_object(type_scoped, element, frame)
         subject = self._fresh() if id_key is None else self._node_id(frame, element[id_key])
@@ -420,7 +421,7 @@ class _Deserializer:
     def _language_map(self, frame: _Frame, value: Mapping[str, Any]) -> list[str]:
         """Language Map expansion (§5.1.2 step 13.7): one rdf:langString per text."""
         objects = []
-        for language in sorted(value):
+        for language in value:
             if language.startswith("@") or language in frame.mappings:
                 raise _Unsupported  # @none, or an alias of it
             tag = self._language(language)
@@ -466,7 +467,7 @@ class _Deserializer:
         return literal(text, type_scoped.type_of(datatype)[0][1:-1])
 
 
-def to_rdf(document: Any, loader: DocumentLoader) -> list[Quad] | None:
+def to_rdf(document: Any, loader: DocumentLoader) -> Dataset | None:
     """The document's RDF dataset by the direct path, or None when the general path must run."""
     if not isinstance(loader, BundledLoader) or not isinstance(document, Mapping):
         return None

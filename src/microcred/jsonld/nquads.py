@@ -15,6 +15,7 @@ from microcred.errors import InvalidRdfTermError, NQuadsSyntaxError
 __all__ = [
     "RDF_LANGSTRING",
     "XSD_STRING",
+    "Dataset",
     "Quad",
     "blank_node",
     "iri",
@@ -27,6 +28,15 @@ __all__ = [
 
 Quad = tuple[str, str, str, str]
 """(subject, predicate, object, graph) in canonical term form; graph "" is the default graph."""
+
+
+class Dataset(tuple[Quad, ...]):
+    """A set of quads whose terms were built by `iri`, `literal`, `blank_node`, `quote` and
+    `language_tag` (so well-formed), without duplicates: what `to_rdf` returns. Canonicalization
+    trusts it and skips re-checking every term."""
+
+    __slots__ = ()
+
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

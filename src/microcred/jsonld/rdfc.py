@@ -18,7 +18,7 @@ from microcred.errors import (
     InvalidRdfTermError,
     UnsupportedHashAlgorithmError,
 )
-from microcred.jsonld.nquads import Quad
+from microcred.jsonld.nquads import Dataset, Quad
 
 __all__ = ["DEFAULT_WORK_LIMIT", "canonicalize", "canonicalize_with_map"]
 
@@ -62,12 +62,16 @@ def canonicalize_with_map(
 
     The map relates each input blank node label to its canonical label, both without `_:`.
     """
-    quads, hasher = _input_dataset(dataset), _hasher(hash_algorithm)
-    state = _CanonicalizationState(quads, hasher, work_limit, work_limit)
+    quads = dataset if isinstance(dataset, Dataset) else _input_dataset(dataset)
+    state = _CanonicalizationState(quads, _hasher(hash_algorithm), work_limit, work_limit)
     try:
         _issue_canonical_identifiers(state)
         canonical = state.canonical_issuer
-        lines = sorted(_serialize_quad(quad, canonical) for quad in state.quads)
+        if canonical:
+            lines = [_serialize_quad(quad, canonical) for quad in quads]
+        else:  # no blank nodes: each quad is already canonical
+            lines = [f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n" for s, p, o, g in quads]
+        lines.sort()
         text = "".join(lines)
         text.encode("utf-8")  # the caller hashes these bytes: refuse lone surrogates here
     except UnicodeEncodeError as error:
