@@ -468,3 +468,41 @@ def test_the_docs_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     with contextlib.redirect_stdout(out):
         exec(compile(example, "docs/status.md", "exec"), {})
     assert out.getvalue() == "True passed\nFalse ['CREDENTIAL_REVOKED']\n"
+
+
+def test_vc_1_1_credential_and_list(key: KeyPair) -> None:
+    """VC 1.1 needs the bundled status/v1 context for the BSL terms; the check is the same."""
+    v1 = ["https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/status/v1"]
+    bits = StatusList()
+    bits.set(3)
+    envelope = {"@context": v1, "issuer": key.did, "issuanceDate": "2026-01-01T00:00:00Z"}
+    listed = api.sign(
+        {
+            **envelope,
+            "id": URL,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "credentialSubject": {
+                "id": f"{URL}#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": "revocation",
+                "encodedList": bits.encode(),
+            },
+        },
+        key=key,
+    )
+    lists = Lists()
+    lists.lists[URL] = listed
+    for index, verified in ((3, False), (4, True)):
+        vc = api.sign(
+            {
+                **envelope,
+                "id": "urn:uuid:5a0c4f4e-3e8e-4c55-9d53-8d1a1e1f0b11",
+                "type": ["VerifiableCredential"],
+                "credentialSubject": {"id": "did:example:learner"},
+                "credentialStatus": status_entry(URL, index, purpose="revocation"),
+            },
+            key=key,
+        )
+        result = verify(vc, lists)
+        assert result.verified is verified, result.to_dict()
+        assert result.checks["status"].ok is verified
