@@ -288,6 +288,9 @@ def _parser() -> argparse.ArgumentParser:
     from microcred.cli_status import add_status_commands  # it imports this module's helpers
 
     add_status_commands(commands)
+    from microcred.cli_presentation import add_presentation_commands  # likewise
+
+    add_presentation_commands(commands)
     return parser
 
 

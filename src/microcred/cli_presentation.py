@@ -1,0 +1,153 @@
+"""`microcred present` and `microcred verify-presentation`: presentations from the command line.
+
+Offline like `microcred verify`: keys come from did:key, or from did:web DID documents given
+as files (`--did-document`), status lists from a folder (`--status-dir`).
+Exit codes as in `microcred.cli`: 0 verified, 1 not verified, 2 usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+from microcred.cli import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    _emit,
+    _load_key,
+    _loader,
+    _read_bytes,
+    _read_json,
+    _UsageError,
+    print_result,
+)
+from microcred.did import KeyResolver, resolve_did_key
+from microcred.did_web import DidWebResolver, did_web_to_url
+from microcred.errors import InvalidDidError
+from microcred.presentation import present, verify_presentation
+from microcred.presentation_result import PresentationResult
+from microcred.resolvers import chain_resolvers
+from microcred.status_check import status_dir_loader
+from microcred.suites import CRYPTOSUITES
+from microcred.timestamps import parse_timestamp
+
+__all__ = ["add_presentation_commands", "print_presentation_result"]
+
+
+def _domain(values: list[str]) -> str | list[str] | None:
+    return None if not values else values[0] if len(values) == 1 else values
+
+
+def _cmd_present(args: argparse.Namespace) -> int:
+    credentials = [_read_json(path) for path in args.credentials]
+    vp = present(
+        credentials,
+        key=_load_key(args.key),
+        challenge=args.challenge,
+        domain=_domain(args.domain),
+        cryptosuite=args.suite,
+        id=args.id,
+        loader=_loader(args.context),
+    )
+    _emit(vp, args.output)
+    return EXIT_OK
+
+
+def _did_web_resolver(paths: list[str]) -> KeyResolver:
+    """did:key, plus did:web served from DID document files (each at the URL of its id)."""
+    pages = {}
+    for path in paths:
+        document = _read_json(path)
+        did: Any = document.get("id") if isinstance(document, dict) else None
+        try:
+            pages[did_web_to_url(did)] = _read_bytes(path)
+        except InvalidDidError:
+            raise _UsageError(f"{path} is not a did:web DID document (its id: {did!r})") from None
+    if not pages:
+        return resolve_did_key
+    return chain_resolvers(resolve_did_key, DidWebResolver(pages.__getitem__))
+
+
+def print_presentation_result(result: PresentationResult, out: Any) -> None:
+    """The presentation's table as `microcred verify` prints it, then each credential's."""
+    print_result(result, out)
+    for credential in result.credentials:
+        nested = io.StringIO()
+        print_result(credential.result, nested)
+        out.write(f"credential {credential.name}:\n")
+        out.writelines("  " + line + "\n" for line in nested.getvalue().splitlines())
+
+
+def _cmd_verify_presentation(args: argparse.Namespace) -> int:
+    now = None
+    if args.now is not None:
+        now = parse_timestamp(args.now)
+        if now is None:
+            raise _UsageError(f"--now must be a date-time with time zone, got {args.now!r}")
+    if args.status_dir is not None and not Path(args.status_dir).is_dir():
+        raise _UsageError(f"--status-dir {args.status_dir} is not a folder")
+    if not args.challenge:
+        raise _UsageError("--challenge must not be empty")
+    result = verify_presentation(
+        _read_json(args.input),
+        challenge=args.challenge,
+        domain=_domain(args.domain),
+        now=now,
+        loader=_loader(args.context),
+        resolver=_did_web_resolver(args.did_document),
+        status_loader=status_dir_loader(args.status_dir) if args.status_dir else None,
+        status_policy="allow-indeterminate" if args.allow_indeterminate_status else "strict",
+    )
+    if args.json:
+        _emit(result.to_dict(), None)
+    else:
+        print_presentation_result(result, sys.stdout)
+    return EXIT_OK if result.verified else EXIT_NOT_VERIFIED
+
+
+def add_presentation_commands(commands: Any) -> None:
+    """Register `present` and `verify-presentation` on the `microcred` subcommand parser."""
+    context_help = "serve a context from a file"
+    domain_help = "the verifier's domain (repeat for a set of domains)"
+
+    make = commands.add_parser("present", help="sign a presentation of credentials for a verifier")
+    make.add_argument("credentials", nargs="+", metavar="credential.json")
+    make.add_argument("--key", required=True, help="the holder's key file (`microcred keygen`)")
+    make.add_argument("--challenge", required=True, help="the verifier's one-time challenge")
+    make.add_argument("--domain", action="append", default=[], help=domain_help)
+    make.add_argument("--suite", default="eddsa-rdfc-2022", choices=sorted(CRYPTOSUITES))
+    make.add_argument("--id", help="the presentation's id (a URL, e.g. urn:uuid:...)")
+    make.add_argument(
+        "--context", action="append", default=[], metavar="URL=FILE", help=context_help
+    )
+    make.add_argument("-o", "--output", help="file to write (default: stdout)")
+    make.set_defaults(run=_cmd_present)
+
+    check = commands.add_parser(
+        "verify-presentation", help="verify a presentation and every credential in it, offline"
+    )
+    check.add_argument("input")
+    check.add_argument("--challenge", required=True, help="the challenge you gave the holder")
+    check.add_argument("--domain", action="append", default=[], help=domain_help)
+    check.add_argument("--json", action="store_true", help="print the full result as JSON")
+    check.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
+    check.add_argument(
+        "--context", action="append", default=[], metavar="URL=FILE", help=context_help
+    )
+    check.add_argument(
+        "--did-document",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a did:web DID document, used as if fetched from its URL (repeatable)",
+    )
+    check.add_argument("--status-dir", metavar="DIR", help="status list credentials, as for verify")
+    check.add_argument(
+        "--allow-indeterminate-status",
+        action="store_true",
+        help="a credential status that cannot be decided warns instead of failing",
+    )
+    check.set_defaults(run=_cmd_verify_presentation)
