@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from microcred.batch import issue_many
     from microcred.bindings.elm import from_credential, to_credential
     from microcred.did import VerificationMethod, resolve_did_key
+    from microcred.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
     from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
     from microcred.keys import KeyPair, PublicKey, Signer
     from microcred.model import (
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
         Stackability,
         Workload,
     )
+    from microcred.presentation import present, verify_presentation
+    from microcred.presentation_result import CredentialResult, PresentationResult
+    from microcred.resolvers import CachingResolver, chain_resolvers
     from microcred.status import IndexAllocator, StatusList
     from microcred.status_check import StatusVerdict
     from microcred.status_credential import status_entry, status_list_credential
@@ -50,6 +54,16 @@ _LAZY = {
     "to_credential": "microcred.bindings.elm",
     "VerificationMethod": "microcred.did",
     "resolve_did_key": "microcred.did",
+    "DidWebResolver": "microcred.did_web",
+    "did_web_document": "microcred.did_web",
+    "did_web_to_url": "microcred.did_web",
+    "signer_for": "microcred.did_web",
+    "present": "microcred.presentation",
+    "verify_presentation": "microcred.presentation",
+    "CredentialResult": "microcred.presentation_result",
+    "PresentationResult": "microcred.presentation_result",
+    "CachingResolver": "microcred.resolvers",
+    "chain_resolvers": "microcred.resolvers",
     "BundledLoader": "microcred.jsonld.loader",
     "StaticLoader": "microcred.jsonld.loader",
     "chain": "microcred.jsonld.loader",
@@ -87,8 +101,11 @@ _LAZY = {
 __all__ = [
     "Assessment",
     "BundledLoader",
+    "CachingResolver",
     "Check",
     "CheckStatus",
+    "CredentialResult",
+    "DidWebResolver",
     "FurtherInformation",
     "Grade",
     "IndexAllocator",
@@ -102,6 +119,7 @@ __all__ = [
     "MicrocredError",
     "Organisation",
     "Participation",
+    "PresentationResult",
     "Problem",
     "PublicKey",
     "QualityAssurance",
@@ -115,17 +133,23 @@ __all__ = [
     "VerificationResult",
     "Workload",
     "chain",
+    "chain_resolvers",
+    "did_web_document",
+    "did_web_to_url",
     "from_credential",
     "issue",
     "issue_many",
+    "present",
     "resolve_did_key",
     "sign",
+    "signer_for",
     "status_dir_loader",
     "status_entry",
     "status_file_name",
     "status_list_credential",
     "to_credential",
     "verify",
+    "verify_presentation",
 ]
 
 

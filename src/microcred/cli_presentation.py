@@ -30,7 +30,7 @@ from microcred.errors import InvalidDidError
 from microcred.presentation import present, verify_presentation
 from microcred.presentation_result import PresentationResult
 from microcred.resolvers import chain_resolvers
-from microcred.status_check import status_dir_loader
+from microcred.status_lists import status_dir_loader
 from microcred.suites import CRYPTOSUITES
 from microcred.timestamps import parse_timestamp
 
