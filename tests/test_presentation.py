@@ -147,6 +147,7 @@ def test_unsigned_presentation_is_reported_unsigned(vp: dict[str, Any]) -> None:
     assert result.codes == {"PROOF_MISSING"}
     assert result.checks["proof"].status == "failed"
     assert "unsigned" in result.problems[0].message
+    assert result.problems[0].path == ("proof",)
     assert result.to_dict()["unsigned"] is True
     assert result.checks["holder"].status == "skipped"
 

@@ -137,7 +137,9 @@ def _check_proof(
     """DI §4.4 for every proof with purpose authentication; an unsigned VP fails as such."""
     results = verify_proofs(presentation, expected_proof_purpose="authentication", **options)
     if not results:
-        unsigned = Problem("PROOF_MISSING", "the presentation is unsigned: it has no proof", ())
+        unsigned = Problem(
+            "PROOF_MISSING", "the presentation is unsigned: it has no proof", ("proof",)
+        )
         return Check.from_problems("proof", [unsigned]), results
     problems = [p for r in results for p in r.problems]
     return Check.from_problems("proof", problems, details={"proofs": results}), results
