@@ -84,7 +84,8 @@ def test_declines_what_it_does_not_handle(document: dict[str, Any]) -> None:
 def test_declines_what_the_general_path_refuses() -> None:
     relative = {"@context": [V2, MC], "id": "not-absolute", "type": "Person"}
     undefined = {"@context": [MC], "id": "urn:x", "type": "Person", "undefinedTerm": "x"}
-    for document in (relative, undefined):
+    unicode_space = {"@context": [V2, MC], "id": "http://a\u00a0b", "type": "Person"}
+    for document in (relative, undefined, unicode_space):
         assert general(document) is None
         assert fast.to_rdf(document, LOADER) is None
 
@@ -106,7 +107,8 @@ _TYPES = ["VerifiableCredential", "Person", "Concept", "LearningOutcome", "Organ
           "EuropeanDigitalCredential", "BitstringStatusListEntry", "Unknown", "_:b", "urn:t"]
 _STRINGS = st.sampled_from(
     ["urn:a", "did:key:z6Mk", "_:b0", "_:x", "relative", "en", "de-AT", "2025-01-01T00:00:00Z",
-     "PT10H", "http://a b", "a\u0000\"\\\u007f", "", "@none", "cred:x", "Zed"]
+     "PT10H", "http://a b", "a\u0000\"\\\u007f", "", "@none", "cred:x", "Zed",
+     "http://a\u00a0b", "urn:\u2003", "urn:é", "http://a,b:c"]
 ) | st.text(max_size=6)
 _SCALARS = _STRINGS | st.booleans() | st.integers(-5, 5) | st.none()
 

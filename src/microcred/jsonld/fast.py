@@ -105,8 +105,7 @@ class _Frame:
         self._terms: dict[str, _Term] = {}
         self._derived: dict[tuple[int, bool, bool], tuple[Any, _Frame]] = {}
         self._types: dict[str, tuple[str, Any]] = {}
-        self._entries: dict[tuple[str | None, tuple[str, ...]], tuple[_Frame, str | None]] = {}
-        self._plans: dict[Any, _Plan] = {}
+        self._shapes: dict[Any, _Plan] = {}
         self.aliases = {
             keyword: frozenset(
                 [keyword, *(k for k, m in self.mappings.items() if m and m.get("@id") == keyword)]
@@ -164,67 +163,74 @@ class _Frame:
             hit = self._derived[key] = (local, self.contexts.frame(ctx))  # keeps `local` alive
         return hit[1]
 
-    def entry(self, prop: str | None, keys: tuple[str, ...]) -> tuple[_Frame, str | None]:
-        """Entering a node object with these keys as the value of `prop`: the frame after
-        reverting type-scoped and applying property-scoped contexts (§5.1.2 steps 7-8), and
-        the key holding its types."""
-        found = self._entries.get((prop, keys))
-        if found is None:
-            if "@context" in keys:
-                raise _Unsupported
-            frame = self
-            if self.previous is not None and not (
-                len(keys) <= 2
-                and (
-                    any(k in self.aliases["@value"] for k in keys)
-                    or (len(keys) == 1 and keys[0] in self.aliases["@id"])
-                )
-            ):
-                frame = self.previous
-            scoped = self.term(prop).scoped if prop is not None else None
-            if scoped is not None:
-                frame = frame.derive(scoped, propagate=True, override=True)
-            type_keys = [k for k in keys if frame.term(k).kind is _Kind.TYPE]
-            if len(type_keys) > 1:
-                raise _Unsupported
-            found = (frame, type_keys[0] if type_keys else None)
-            _bounded(self._entries)[(prop, keys)] = found
-        return found
-
-    def plan(self, types: Any, keys: tuple[str, ...]) -> _Plan:
-        """A node object with these types and keys, entered in this frame: the frame after its
-        type-scoped contexts, its type IRIs, the frame the types expand in (this one, §5.1.2
-        step 11), whether it is a value object, its @id key and its properties' terms."""
-        kind = type(types)
-        if kind is not str and kind is not list and kind is not tuple:
-            raise _Unsupported
-        memo_key = (types, keys) if kind is str else (tuple(types), keys)
+    def shape(self, prop: str | None, element: Mapping[str, Any]) -> _Plan:
+        """How a JSON object reads when it is the value of `prop` in this frame, worked out
+        once per shape: its keys, and the values of `type` / `@type`."""
+        keys = tuple(element)
+        types, at_types = element.get("type"), element.get("@type")
         try:
-            found = self._plans.get(memo_key)
+            memo_key = (
+                prop,
+                keys,
+                tuple(types) if type(types) is list else types,
+                tuple(at_types) if type(at_types) is list else at_types,
+            )
+            found = self._shapes.get(memo_key)
         except TypeError:  # an object among the types
             raise _Unsupported from None
         if found is None:
-            names = [types] if kind is str else types
-            if any(type(n) is not str for n in names):
-                raise _Unsupported
-            frame = self
-            for name in sorted(names):
-                local = self.type_of(name)[1]
-                if local is not None and local is not False:
-                    frame = frame.derive(local, propagate=False, override=False)
-            type_terms = tuple(self.type_of(name)[0] for name in names)
-            terms = [(key, frame.term(key)) for key in keys]
-            kinds = {term.kind for _, term in terms}
-            id_keys = [key for key, term in terms if term.kind is _Kind.ID]
-            properties = tuple((k, t) for k, t in terms if t.kind is _Kind.PROPERTY)
-            is_value = _Kind.VALUE in kinds
-            if not is_value and (
-                len(id_keys) > 1 or not kinds <= {_Kind.ID, _Kind.TYPE, _Kind.PROPERTY}
-            ):
-                raise _Unsupported
-            found = (frame, type_terms, self, is_value, id_keys[0] if id_keys else None, properties)
-            _bounded(self._plans)[memo_key] = found
+            frame, type_key = self._enter(prop, keys)
+            if type_key not in (None, "type", "@type"):
+                raise _Unsupported  # another alias of @type: its values are not in the memo key
+            found = frame._plan(element[type_key] if type_key is not None else (), keys)
+            _bounded(self._shapes)[memo_key] = found
         return found
+
+    def _enter(self, prop: str | None, keys: tuple[str, ...]) -> tuple[_Frame, str | None]:
+        """The frame after reverting type-scoped and applying property-scoped contexts
+        (§5.1.2 steps 7-8), and the key holding the object's types."""
+        if "@context" in keys:
+            raise _Unsupported
+        frame = self
+        if self.previous is not None and not (
+            len(keys) <= 2
+            and (
+                any(k in self.aliases["@value"] for k in keys)
+                or (len(keys) == 1 and keys[0] in self.aliases["@id"])
+            )
+        ):
+            frame = self.previous
+        scoped = self.term(prop).scoped if prop is not None else None
+        if scoped is not None:
+            frame = frame.derive(scoped, propagate=True, override=True)
+        type_keys = [k for k in keys if frame.term(k).kind is _Kind.TYPE]
+        if len(type_keys) > 1:
+            raise _Unsupported
+        return frame, type_keys[0] if type_keys else None
+
+    def _plan(self, types: Any, keys: tuple[str, ...]) -> _Plan:
+        """The frame after the types' type-scoped contexts, the type IRIs, the frame the types
+        expand in (this one, §5.1.2 step 11), whether it is a value object, its @id key and
+        its properties' terms."""
+        names = [types] if type(types) is str else types
+        if type(names) not in (list, tuple) or any(type(n) is not str for n in names):
+            raise _Unsupported
+        frame = self
+        for name in sorted(names):
+            local = self.type_of(name)[1]
+            if local is not None and local is not False:
+                frame = frame.derive(local, propagate=False, override=False)
+        type_terms = tuple(self.type_of(name)[0] for name in names)
+        terms = [(key, frame.term(key)) for key in keys]
+        kinds = {term.kind for _, term in terms}
+        id_keys = [key for key, term in terms if term.kind is _Kind.ID]
+        properties = tuple((k, t) for k, t in terms if t.kind is _Kind.PROPERTY)
+        is_value = _Kind.VALUE in kinds
+        if not is_value and (
+            len(id_keys) > 1 or not kinds <= {_Kind.ID, _Kind.TYPE, _Kind.PROPERTY}
+        ):
+            raise _Unsupported
+        return frame, type_terms, self, is_value, id_keys[0] if id_keys else None, properties
 
     def type_of(self, name: str) -> tuple[str, Any]:
         """A type name's IRI term and its type-scoped context (§5.1.2 steps 11 and 13.4.4)."""
@@ -340,21 +346,51 @@ class _Deserializer:
         """A JSON object: a value object's literal, or a node object's subject term."""
         if depth > MAX_DEPTH:
             raise _Unsupported
-        keys = tuple(element)
-        frame, type_key = frame.entry(prop, keys)
-        types = element[type_key] if type_key is not None else ()
-        frame, type_terms, type_scoped, is_value, id_key, properties = frame.plan(types, keys)
+        frame, type_terms, type_scoped, is_value, id_key, properties = frame.shape(prop, element)
         if is_value:
             return self._value_object(type_scoped, element, frame)
         subject = self._fresh() if id_key is None else self._node_id(frame, element[id_key])
-        quads = self.quads
-        for kind in type_terms:
-            quads.append((subject, _RDF_TYPE, kind, graph))
-        for key, term in properties:
-            self._property(frame, key, term, element[key], subject, graph, depth)
+        append = self.quads.append
+        for type_term in type_terms:
+            append((subject, _RDF_TYPE, type_term, graph))
+        for key, term in properties:  # §5.1.2 step 13, then §8.1.2 step 1.3 for each value
+            value = element[key]
+            term_frame = frame
+            if term.scoped is not None:
+                term_frame = frame.derive(term.scoped, propagate=True, override=True)
+            if term.container and (term.container == "@graph" or type(value) is dict):
+                self._container(term_frame, key, term, value, subject, graph, depth)
+                continue
+            predicate = term.predicate
+            for item in value if type(value) is list else (value,):
+                item_type = type(item)
+                if item_type is str:
+                    coercion = term.coercion
+                    if coercion is None:
+                        if term.language:
+                            raise _Unsupported
+                        object_ = quote(item)
+                    elif coercion == "@id":
+                        object_ = self._node_id(term_frame, item)
+                    elif coercion == "@vocab":
+                        object_ = term_frame.type_of(item)[0]
+                    else:
+                        object_ = quote(item) + term.datatype
+                elif item_type is dict:
+                    found = self._object(term_frame, key, item, graph, depth + 1)
+                    if found is None:
+                        continue
+                    object_ = found
+                elif item is None:
+                    continue
+                elif item_type is list:
+                    raise _Unsupported  # nested arrays are rare: the general path flattens them
+                else:
+                    object_ = self._native(term, item)
+                append((subject, predicate, object_, graph))
         return subject
 
-    def _property(
+    def _container(
         self,
         frame: _Frame,
         key: str,
@@ -364,47 +400,18 @@ class _Deserializer:
         graph: str,
         depth: int,
     ) -> None:
-        """One entry of a node object (§5.1.2 step 13) and its triples (§8.1.2 step 1.3)."""
-        if term.scoped is not None:
-            frame = frame.derive(term.scoped, propagate=True, override=True)
-        predicate, append = term.predicate, self.quads.append
-        if term.container == "@language" and type(value) is dict:
+        """A language map (§5.1.2 step 13.7) or graph objects (§5.1.2 step 13.4.13)."""
+        append, predicate = self.quads.append, term.predicate
+        if term.container == "@language":
             for object_ in self._language_map(frame, value):
                 append((subject, predicate, object_, graph))
             return
         for item in value if type(value) is list else (value,):
-            kind = type(item)
-            if kind is str:
-                object_ = self._string(frame, term, item)
-            elif kind is dict:
-                if term.container == "@graph":  # a simple graph object in a blank-named graph
-                    object_ = self._fresh()
-                    self._object(frame, key, item, object_, depth + 1)
-                else:
-                    found = self._object(frame, key, item, graph, depth + 1)
-                    if found is None:
-                        continue
-                    object_ = found
-            elif item is None:
-                continue
-            elif term.container or kind is list:
-                raise _Unsupported  # graph containers hold objects; nested arrays are rare
-            else:
-                object_ = self._native(term, item)
-            append((subject, predicate, object_, graph))
-
-    def _string(self, frame: _Frame, term: _Term, value: str) -> str:
-        """Value Expansion (§5.3.2) then Object to RDF (§8.1.3) of a string."""
-        coercion = term.coercion
-        if coercion is None:
-            if term.language:
+            if type(item) is not dict:
                 raise _Unsupported
-            return quote(value)
-        if coercion == "@id":
-            return self._node_id(frame, value)
-        if coercion == "@vocab":
-            return frame.type_of(value)[0]
-        return quote(value) + term.datatype
+            name = self._fresh()  # a simple graph object: its own blank-named graph
+            append((subject, predicate, name, graph))
+            self._object(frame, key, item, name, depth + 1)
 
     def _native(self, term: _Term, value: Any) -> str:
         """Object to RDF (§8.1.3) of a boolean or an integer; doubles take the general path."""
