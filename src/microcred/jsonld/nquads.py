@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from types import MappingProxyType
 
 from microcred.errors import InvalidRdfTermError, NQuadsSyntaxError
@@ -61,18 +62,23 @@ _LABEL = f"[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _IRI_CHAR = '[^\\x00-\\x20<>"{}|^`\\\\\ud800-\udfff]'
 
-_LABEL_RE = re.compile(_LABEL)
 _ABSOLUTE_IRI_RE = re.compile(f"[A-Za-z][A-Za-z0-9+.\\-]*:{_IRI_CHAR}*")
 _LANGTAG_RE = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")
 
 _IRIREF_TOKEN = re.compile(f"<((?:{_IRI_CHAR}|{_UCHAR})*)>")
-_BLANK_TOKEN = re.compile(f"_:{_LABEL}")
 _STRING_TOKEN = re.compile(f'"((?:[^"\\\\\\n\\r]|\\\\[tbnrf"\'\\\\]|{_UCHAR})*)"')
 _LANGTAG_TOKEN = re.compile(r"@([a-zA-Z]+(?:-[a-zA-Z0-9]+)*)")
 _END = re.compile(r"[ \t]*\.[ \t]*(?:#.*)?\Z")
 _BLANK_LINE = re.compile(r"[ \t]*(?:#.*)?\Z")
 _EOL = re.compile(r"\r\n|\r|\n")
 _ESCAPE_SEQUENCE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([tbnrf"\'\\]))')
+
+
+@cache
+def _labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """BLANK_NODE_LABEL as a label and as a token: their Unicode classes take most of a
+    cold start's import time to compile, so they compile on first use."""
+    return re.compile(_LABEL), re.compile(f"_:{_LABEL}")
 _ECHAR_VALUES = MappingProxyType(
     {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 )
@@ -91,7 +97,7 @@ def iri(value: str) -> str:
 
 def blank_node(label: str) -> str:
     """The term for a blank node: `_:label` (label per the N-Quads BLANK_NODE_LABEL rule)."""
-    if _LABEL_RE.fullmatch(label) is None:
+    if _labels()[0].fullmatch(label) is None:
         raise InvalidRdfTermError(f"not a valid blank node label: {label!r}")
     return f"_:{label}"
 
@@ -173,7 +179,7 @@ def _term(line: str, pos: int, role: str) -> tuple[str, int]:
         if match is not None:
             found = iri(_unescape(match.group(1))), match.end()
     elif first == "_" and role != "predicate":
-        match = _BLANK_TOKEN.match(line, pos)
+        match = _labels()[1].match(line, pos)
         if match is not None:
             found = match.group(0), match.end()
     elif first == '"' and role == "object":
