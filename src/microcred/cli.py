@@ -1,4 +1,5 @@
-"""The `microcred` command: keygen, issue, sign, verify, demo, status.
+"""The `microcred` command: keygen, issue (one or --batch), sign, verify, demo, status, present,
+verify-presentation.
 
 Exit codes: 0 success / verified, 1 not verified, 2 usage error or unreadable input.
 Output files are written atomically (temp file + rename), so a failed command leaves none.
@@ -146,6 +147,12 @@ def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_issue(args: argparse.Namespace) -> int:
+    if (args.input is None) == (args.batch is None):
+        raise _UsageError("give one micro-credential file, or --batch FILE.jsonl")
+    if args.batch is not None:
+        from microcred.cli_batch import issue_batch
+
+        return issue_batch(args)
     if args.format == "edc":
         signed = _issue_edc(args)
     else:
@@ -226,7 +233,13 @@ def _parser() -> argparse.ArgumentParser:
 
     issue = commands.add_parser("issue", help="issue a signed micro-credential from model JSON")
     issue.add_argument(
-        "input", help="micro-credential JSON (see docs/examples/microcredential.json)"
+        "input", nargs="?", help="micro-credential JSON (see docs/examples/microcredential.json)"
+    )
+    issue.add_argument(
+        "--batch", metavar="FILE", help="JSON Lines, one micro-credential per line (needs -o)"
+    )
+    issue.add_argument(
+        "--workers", type=int, help="--batch: processes to use (default: one per CPU)"
     )
     issue.add_argument(
         "--key", required=True, help="key file from `microcred keygen` (edc: PEM or PKCS#12)"

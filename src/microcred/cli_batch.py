@@ -1,0 +1,97 @@
+"""`microcred issue --batch in.jsonl -o out.jsonl`: a cohort at once, over a process pool.
+
+One micro-credential per input line; the output holds the issued credentials in input order,
+one per line. A bad line (not JSON, or not a valid micro-credential) is reported on stderr
+with its line number and problems and does not stop the others; the exit code is then 1.
+A progress bar is drawn on stderr when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from microcred.batch import IssueFailure, issue_many
+from microcred.cli import EXIT_NOT_VERIFIED, EXIT_OK, _load_key, _UsageError, _write_atomically
+from microcred.errors import format_path
+
+__all__ = ["issue_batch"]
+
+_BAR_WIDTH = 30
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise _UsageError(f"cannot read {path}: {error}") from None
+
+
+def _parse(lines: list[str]) -> tuple[list[Any], dict[int, IssueFailure]]:
+    """Items to issue, and a failure for each line that is not a JSON object."""
+    items: list[Any] = []
+    failures: dict[int, IssueFailure] = {}
+    for index, line in enumerate(lines):
+        try:
+            item = json.loads(line)
+        except ValueError as error:
+            failures[index] = IssueFailure(index, "MALFORMED_JSON", f"not JSON: {error}")
+            item = {}
+        if not isinstance(item, dict) and index not in failures:
+            failures[index] = IssueFailure(index, "MALFORMED_JSON", "not a JSON object")
+        items.append(item if index not in failures else {})
+    return items, failures
+
+
+def _progress(total: int, out: TextIO) -> Any:
+    """A callback drawing `[#####.....] done/total` in place, or None off a terminal."""
+    if not out.isatty() or total == 0:
+        return None
+
+    def draw(done: int) -> None:
+        filled = _BAR_WIDTH * done // total
+        out.write(f"\r[{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {done}/{total}")
+        if done == total:
+            out.write("\n")
+        out.flush()
+
+    return draw
+
+
+def _report(failure: IssueFailure, out: TextIO) -> None:
+    out.write(f"microcred: line {failure.index + 1}: {failure.code}: {failure.message}\n")
+    for path, code, message in failure.errors:
+        out.write(f"  {format_path(path)}: {message} ({code})\n")
+
+
+def issue_batch(args: argparse.Namespace) -> int:
+    """Issue every line of `args.batch` with `args.key` into `args.output` (JSON Lines)."""
+    if args.output is None:
+        raise _UsageError("--batch needs -o/--output for the JSON Lines it writes")
+    if args.format != "vc":
+        raise _UsageError("--batch issues VC 2.0 credentials (--format vc)")
+    items, bad_lines = _parse(_read_lines(args.batch))
+    outcomes = issue_many(
+        items,
+        key=_load_key(args.key),
+        cryptosuite=args.suite,
+        workers=args.workers,
+        progress=_progress(len(items), sys.stderr),
+    )
+    lines: list[str] = []
+    failures: list[IssueFailure] = []
+    for outcome in outcomes:
+        if outcome.index in bad_lines:
+            failures.append(bad_lines[outcome.index])
+        elif isinstance(outcome, IssueFailure):
+            failures.append(outcome)
+        else:
+            lines.append(json.dumps(outcome.credential, ensure_ascii=False) + "\n")
+    _write_atomically(Path(args.output), "".join(lines))
+    for failure in failures:
+        _report(failure, sys.stderr)
+    sys.stderr.write(f"microcred: issued {len(lines)} of {len(items)} to {args.output}\n")
+    return EXIT_NOT_VERIFIED if failures else EXIT_OK
