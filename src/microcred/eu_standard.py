@@ -9,7 +9,7 @@ applicable"). The table in `data/annex-i.json` says where each lives in an ELM c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -33,21 +33,21 @@ def annex_i_elements() -> tuple[Mapping[str, Any], ...]:
     return tuple(_table()["elements"])
 
 
-def _values(node: Any, keys: list[str]) -> Iterator[Any]:
-    """Every value at a dotted path, stepping through arrays at any level."""
-    if isinstance(node, list):
+def _collect(node: Any, keys: list[str], depth: int, found: list[Any]) -> None:
+    """Every value at a dotted path, stepping through arrays at any level, into `found`."""
+    if type(node) is list:
         for item in node:
-            yield from _values(item, keys)
-        return
-    if not keys:
-        yield node
-        return
-    if isinstance(node, Mapping) and keys[0] in node:
-        yield from _values(node[keys[0]], keys[1:])
+            _collect(item, keys, depth, found)
+    elif depth == len(keys):
+        found.append(node)
+    elif (type(node) is dict or isinstance(node, Mapping)) and keys[depth] in node:
+        _collect(node[keys[depth]], keys, depth + 1, found)
 
 
 def _present(document: Mapping[str, Any], path: str) -> bool:
-    return any(v not in (None, "", [], {}) for v in _values(document, path.split(".")))
+    found: list[Any] = []
+    _collect(document, path.split("."), 0, found)
+    return any(v not in (None, "", [], {}) for v in found)
 
 
 def _speaks_elm(document: Mapping[str, Any]) -> bool:

@@ -73,7 +73,8 @@ def canonicalize_with_map(
             lines = [f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n" for s, p, o, g in quads]
         lines.sort()
         text = "".join(lines)
-        text.encode("utf-8")  # the caller hashes these bytes: refuse lone surrogates here
+        if not isinstance(dataset, Dataset):  # a Dataset's terms escape lone surrogates
+            text.encode("utf-8")  # the caller hashes these bytes: refuse lone surrogates here
     except UnicodeEncodeError as error:
         raise InvalidRdfTermError(f"a term holds an unencodable character: {error}") from None
     issued = {existing[2:]: label[2:] for existing, label in canonical.items()}
