@@ -99,16 +99,67 @@ def test_hostile_nesting_is_declined_not_a_crash() -> None:
     assert fast.to_rdf(document, LOADER) is None
 
 
-_TERMS = ["id", "type", "name", "description", "title", "fullName", "notation", "awardingDate",
-          "isPartialQualification", "homepage", "contentURL", "hasClaim", "learningOutcome",
-          "issuer", "credentialSubject", "validFrom", "@id", "@type", "@value", "@language",
-          "undefinedTerm", "prefLabel", "volumeOfLearning", "point", "dcType"]
-_TYPES = ["VerifiableCredential", "Person", "Concept", "LearningOutcome", "Organisation",
-          "EuropeanDigitalCredential", "BitstringStatusListEntry", "Unknown", "_:b", "urn:t"]
+_TERMS = [
+    "id",
+    "type",
+    "name",
+    "description",
+    "title",
+    "fullName",
+    "notation",
+    "awardingDate",
+    "isPartialQualification",
+    "homepage",
+    "contentURL",
+    "hasClaim",
+    "learningOutcome",
+    "issuer",
+    "credentialSubject",
+    "validFrom",
+    "@id",
+    "@type",
+    "@value",
+    "@language",
+    "undefinedTerm",
+    "prefLabel",
+    "volumeOfLearning",
+    "point",
+    "dcType",
+]
+_TYPES = [
+    "VerifiableCredential",
+    "Person",
+    "Concept",
+    "LearningOutcome",
+    "Organisation",
+    "EuropeanDigitalCredential",
+    "BitstringStatusListEntry",
+    "Unknown",
+    "_:b",
+    "urn:t",
+]
 _STRINGS = st.sampled_from(
-    ["urn:a", "did:key:z6Mk", "_:b0", "_:x", "relative", "en", "de-AT", "2025-01-01T00:00:00Z",
-     "PT10H", "http://a b", "a\u0000\"\\\u007f", "", "@none", "cred:x", "Zed",
-     "http://a\u00a0b", "urn:\u2003", "urn:é", "http://a,b:c"]
+    [
+        "urn:a",
+        "did:key:z6Mk",
+        "_:b0",
+        "_:x",
+        "relative",
+        "en",
+        "de-AT",
+        "2025-01-01T00:00:00Z",
+        "PT10H",
+        "http://a b",
+        'a\u0000"\\\u007f',
+        "",
+        "@none",
+        "cred:x",
+        "Zed",
+        "http://a\u00a0b",
+        "urn:\u2003",
+        "urn:é",
+        "http://a,b:c",
+    ]
 ) | st.text(max_size=6)
 _SCALARS = _STRINGS | st.booleans() | st.integers(-5, 5) | st.none()
 

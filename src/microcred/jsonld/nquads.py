@@ -79,6 +79,8 @@ def _labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """BLANK_NODE_LABEL as a label and as a token: their Unicode classes take most of a
     cold start's import time to compile, so they compile on first use."""
     return re.compile(_LABEL), re.compile(f"_:{_LABEL}")
+
+
 _ECHAR_VALUES = MappingProxyType(
     {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 )
