@@ -145,3 +145,17 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert done.returncode == 0
     for command in ("keygen", "issue", "sign", "verify", "demo"):
         assert command in done.stdout
+
+
+def test_a_closed_pipe_stops_quietly() -> None:
+    """`microcred demo | head -0`: the reader is gone before the first write."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "microcred", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert stderr == ""

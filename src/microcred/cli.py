@@ -31,6 +31,7 @@ from microcred.timestamps import parse_timestamp
 __all__ = ["main"]
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a Unix tool reports when its reader went away
 
 
 class _UsageError(Exception):
@@ -324,3 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MicrocredError as error:
         sys.stderr.write(f"microcred: {error.code}: {error}\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        # `microcred ... | head`: the reader closed the pipe. Stop quietly, and point stdout
+        # at /dev/null so the interpreter's final flush does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
