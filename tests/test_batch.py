@@ -11,6 +11,8 @@ import pytest
 from microcred import api
 from microcred.batch import Issued, IssueFailure, issue_many
 from microcred.keys import KeyPair
+from microcred.status import IndexAllocator, StatusList
+from microcred.status_credential import status_entry, status_list_credential
 
 EXAMPLE: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json").read_text()
@@ -63,3 +65,31 @@ def test_a_signer_that_is_not_a_key_pair_signs_in_process() -> None:
     outcomes = issue_many(_cohort(3, bad=0), key=Hsm(), cryptosuite="ecdsa-rdfc-2019", workers=2)
     assert isinstance(outcomes[0], IssueFailure)
     assert all(isinstance(o, Issued) for o in outcomes[1:])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_status_entries_come_from_this_process_in_input_order(workers: int) -> None:
+    """One allocator in the caller's process: every credential gets its own index, and a
+    revoked index revokes exactly that credential."""
+    key = KeyPair.generate("Ed25519")
+    url = "https://issuer.example/status/7"
+    allocator = IndexAllocator()
+    given: dict[int, int] = {}
+
+    def status(index: int) -> dict[str, Any]:
+        given[index] = allocator.allocate()
+        return status_entry(url, given[index], purpose="revocation")
+
+    outcomes = issue_many(_cohort(9, bad=4), key=key, workers=workers, chunk_size=2, status=status)
+    assert sorted(given) == list(range(9)) and len(set(given.values())) == 9
+    revoked = StatusList()
+    revoked.set(given[2])
+    status_list = api.sign(
+        status_list_credential(revoked, id=url, issuer=key.did, purpose="revocation"), key=key
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, Issued):
+            entry = outcome.credential["credentialStatus"]
+            assert entry["statusListIndex"] == str(given[outcome.index])
+            result = api.verify(outcome.credential, status_loader={url: status_list}.__getitem__)
+            assert result.verified is (outcome.index != 2), outcome.index

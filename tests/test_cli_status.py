@@ -147,3 +147,104 @@ def test_usage_errors_exit_2(
     code, _, err = run(capsys, *(a.format(**names) for a in argv))
     assert code == 2, err
     assert err.startswith("microcred: ")
+
+
+def _create(capsys: pytest.CaptureFixture[str], key_file: Path, folder: Path, *more: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    argv = ["status", "create", "--key", str(key_file), "--url", URL, "-o", str(folder), *more]
+    code, _, err = run(capsys, *argv)
+    assert code == 0, err
+    return folder / status_file_name(URL)
+
+
+def test_issue_with_a_status_list_end_to_end(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """issue --status-list: random indexes, never reused, recorded beside the list (not in
+    the folder verify reads); revoking one index revokes exactly that credential."""
+    lists = tmp_path / "status"
+    list_file = _create(capsys, key_file, lists)
+    issued = []
+    for i in range(3):
+        out_file = tmp_path / f"vc{i}.json"
+        argv = ["issue", str(EXAMPLE), "--key", str(key_file), "--status-list", str(list_file)]
+        assert run(capsys, *argv, "-o", str(out_file))[0] == 0
+        issued.append(json.loads(out_file.read_text()))
+    indexes = [int(vc["credentialStatus"]["statusListIndex"]) for vc in issued]
+    assert len(set(indexes)) == 3
+    assert all(vc["credentialStatus"]["statusListCredential"] == URL for vc in issued)
+    record = json.loads(Path(f"{list_file}.allocated").read_text())
+    assert record == {"statusListCredential": URL, "used": sorted(indexes)}
+
+    argv = ["status", "set", str(list_file), str(indexes[1]), "--key", str(key_file)]
+    assert run(capsys, *argv)[0] == 0
+    for i in range(3):
+        code, out, _ = run(
+            capsys, "verify", str(tmp_path / f"vc{i}.json"), "--status-dir", str(lists)
+        )
+        assert code == (1 if i == 1 else 0), out
+        assert ("CREDENTIAL_REVOKED" in out) is (i == 1)
+
+
+def test_batch_issue_gives_every_line_its_own_index(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    list_file = _create(capsys, key_file, tmp_path / "status")
+    lines = [
+        json.dumps(
+            {
+                **json.loads(EXAMPLE.read_text()),
+                "id": f"urn:uuid:{i:08d}-0000-4000-8000-000000000000",
+            }
+        )
+        for i in range(5)
+    ]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n")
+    argv = ["issue", "--batch", str(tmp_path / "in.jsonl"), "--key", str(key_file)]
+    argv += ["--status-list", str(list_file), "--workers", "1", "-o", str(tmp_path / "out.jsonl")]
+    code, _, err = run(capsys, *argv)
+    assert code == 0, err
+    issued = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    indexes = {vc["credentialStatus"]["statusListIndex"] for vc in issued}
+    assert len(indexes) == 5
+    used = json.loads(Path(f"{list_file}.allocated").read_text())["used"]
+    assert {str(i) for i in used} == indexes
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--status-index", "7"], None),  # an explicit index is taken once ...
+        (["--status-purpose", "suspension"], "--status-purpose must be one of"),
+        (["--status-index", "131072"], "outside 0 to 131071"),
+        (["--format", "edc"], "--format vc"),
+    ],
+)
+def test_issue_status_usage_errors(
+    tmp_path: Path,
+    key_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str | None,
+) -> None:
+    list_file = _create(capsys, key_file, tmp_path / "status")
+    argv = ["issue", str(EXAMPLE), "--key", str(key_file), "--status-list", str(list_file), *extra]
+    code, out, err = run(capsys, *argv)
+    if message is None:
+        assert code == 0 and json.loads(out)["credentialStatus"]["statusListIndex"] == "7"
+        code, _, err = run(capsys, *argv)  # ... and refused the second time
+        message = "--status-index 7 is taken"
+    assert code == 2
+    assert message in err
+
+
+def test_a_list_from_another_issuer_is_refused(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.json"
+    assert run(capsys, "keygen", "-o", str(other))[0] == 0
+    list_file = _create(capsys, other, tmp_path / "status")
+    argv = ["issue", str(EXAMPLE), "--key", str(key_file), "--status-list", str(list_file)]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "trusts only a list from the credential's own issuer" in err
+    assert not Path(f"{list_file}.allocated").exists()

@@ -21,6 +21,8 @@ from microcred.keys import KeyPair, Signer
 if TYPE_CHECKING:
     from microcred.model import MicroCredential
 
+StatusEntries = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
 __all__ = ["IssueFailure", "Issued", "issue_many"]
 
 
@@ -58,9 +60,14 @@ _worker_signer: Signer | None = None
 _worker_options: dict[str, Any] = {}
 
 
-def _issue_one(index: int, item: Any, signer: Signer, options: Mapping[str, Any]) -> Outcome:
+_Job = tuple[int, Any, "StatusEntries | None"]
+"""(index in the input, the item, its credentialStatus entries)."""
+
+
+def _issue_one(job: _Job, signer: Signer, options: Mapping[str, Any]) -> Outcome:
+    index, item, status = job
     try:
-        return Issued(index, issue(item, key=signer, **options))
+        return Issued(index, issue(item, key=signer, status=status, **options))
     except InvalidMicroCredential as error:
         return IssueFailure(index, error.code, error.message, error.errors)
     except MicrocredError as error:
@@ -74,15 +81,17 @@ def _start_worker(secret_multikey: str, options: dict[str, Any]) -> None:
     _worker_options = options
 
 
-def _work(chunk: Sequence[tuple[int, Any]]) -> list[Outcome]:
+def _work(chunk: Sequence[_Job]) -> list[Outcome]:
     assert _worker_signer is not None, "worker not initialised"
-    return [_issue_one(i, item, _worker_signer, _worker_options) for i, item in chunk]
+    return [_issue_one(job, _worker_signer, _worker_options) for job in chunk]
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[tuple[int, Any]]]:
-    chunk: list[tuple[int, Any]] = []
-    for pair in enumerate(items):
-        chunk.append(pair)
+def _chunks(
+    items: Iterable[Any], size: int, status: Callable[[int], StatusEntries | None] | None
+) -> Iterator[list[_Job]]:
+    chunk: list[_Job] = []
+    for index, item in enumerate(items):
+        chunk.append((index, item, status(index) if status else None))
         if len(chunk) == size:
             yield chunk
             chunk = []
@@ -98,18 +107,21 @@ def issue_many(
     workers: int | None = None,
     chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
+    status: Callable[[int], StatusEntries | None] | None = None,
 ) -> list[Outcome]:
     """Issue every item; results in input order, one `Issued` or `IssueFailure` per item.
 
     `workers`: processes to use (default: one per CPU; 1 = this process). `progress` is
-    called with the number of items done so far.
+    called with the number of items done so far. `status(index)` gives an item's
+    credentialStatus entries (as `issue(status=...)` takes them); it runs in this process,
+    in input order, so an `IndexAllocator` behind it needs no locking.
     """
     options = {"cryptosuite": cryptosuite}
     count = (os.cpu_count() or 1) if workers is None else max(1, workers)
     results: list[Outcome] = []
     if count == 1 or not isinstance(key, KeyPair):
-        for chunk in _chunks(items, chunk_size):
-            results.extend(_issue_one(i, item, key, options) for i, item in chunk)
+        for chunk in _chunks(items, chunk_size, status):
+            results.extend(_issue_one(job, key, options) for job in chunk)
             if progress:
                 progress(len(results))
         return results
@@ -118,7 +130,7 @@ def issue_many(
         initializer=_start_worker,
         initargs=(key.export_secret_multikey(), options),
     ) as pool:
-        for done in pool.map(_work, _chunks(items, chunk_size)):
+        for done in pool.map(_work, _chunks(items, chunk_size, status)):
             results.extend(done)
             if progress:
                 progress(len(results))

@@ -155,9 +155,17 @@ def _cmd_issue(args: argparse.Namespace) -> int:
 
         return issue_batch(args)
     if args.format == "edc":
+        if args.status_list is not None:
+            raise _UsageError("--status-list gives VC 2.0 credentials a status (--format vc)")
         signed = _issue_edc(args)
     else:
-        signed = api.issue(_read_json(args.input), key=_load_key(args.key), cryptosuite=args.suite)
+        document, key = _read_json(args.input), _load_key(args.key)
+        status = None
+        if args.status_list is not None:
+            from microcred.cli_status import allocate_status_entries
+
+            [status] = allocate_status_entries(args, key, 1)
+        signed = api.issue(document, key=key, cryptosuite=args.suite, status=status)
     _emit(signed, args.output)
     return EXIT_OK
 
@@ -256,6 +264,14 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--password", help="edc: password of the key file")
     issue.add_argument("--eidas-id", help="edc: eIDAS identifier (default: from the certificate)")
     issue.add_argument("--eidas-country", help="edc: its country (default: from the certificate)")
+    issue.add_argument(
+        "--status-list",
+        metavar="FILE",
+        help="a list from `microcred status create`: each credential gets an entry on it,"
+        " at a random index never used before (recorded in FILE.allocated)",
+    )
+    issue.add_argument("--status-purpose", help="--status-list: which of its purposes")
+    issue.add_argument("--status-index", type=int, help="--status-list: this index, not random")
     issue.add_argument("-o", "--output", help="file to write (default: stdout)")
     issue.set_defaults(run=_cmd_issue)
 

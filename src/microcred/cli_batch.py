@@ -3,7 +3,8 @@
 One micro-credential per input line; the output holds the issued credentials in input order,
 one per line. A bad line (not JSON, or not a valid micro-credential) is reported on stderr
 with its line number and problems and does not stop the others; the exit code is then 1.
-A progress bar is drawn on stderr when it is a terminal.
+A progress bar is drawn on stderr when it is a terminal. With `--status-list`, every line
+gets an entry on that list; the indexes are recorded before any credential is issued.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, TextIO
 
 from microcred.batch import IssueFailure, issue_many
 from microcred.cli import EXIT_NOT_VERIFIED, EXIT_OK, _load_key, _UsageError, _write_atomically
+from microcred.cli_status import allocate_status_entries
 from microcred.errors import format_path
 
 __all__ = ["issue_batch"]
@@ -74,12 +76,17 @@ def issue_batch(args: argparse.Namespace) -> int:
     if args.format != "vc":
         raise _UsageError("--batch issues VC 2.0 credentials (--format vc)")
     items, bad_lines = _parse(_read_lines(args.batch))
+    key = _load_key(args.key)
+    status = None
+    if args.status_list is not None:
+        status = allocate_status_entries(args, key, len(items)).__getitem__
     outcomes = issue_many(
         items,
-        key=_load_key(args.key),
+        key=key,
         cryptosuite=args.suite,
         workers=args.workers,
         progress=_progress(len(items), sys.stderr),
+        status=status,
     )
     lines: list[str] = []
     failures: list[IssueFailure] = []

@@ -22,14 +22,15 @@ from microcred.cli import (
     _read_json,
     _UsageError,
 )
-from microcred.errors import format_path
-from microcred.status import MIN_ENTRIES, StatusList
+from microcred.errors import MicrocredError, format_path
+from microcred.keys import KeyPair
+from microcred.status import MIN_ENTRIES, IndexAllocator, StatusList
 from microcred.status_check import EntryStatus, status_dir_loader, status_file_name
-from microcred.status_credential import status_list_credential
+from microcred.status_credential import status_entry, status_list_credential
 from microcred.suites import CRYPTOSUITES
 from microcred.timestamps import parse_timestamp
 
-__all__ = ["add_status_commands"]
+__all__ = ["add_status_commands", "allocate_status_entries", "allocation_file"]
 
 
 def _moment(value: str | None, flag: str) -> datetime | None:
@@ -77,8 +78,7 @@ def _update(args: argparse.Namespace, value: int) -> int:
     document = _read_json(args.list)
     encoded = _encoded_list(document, args.list)
     key = _load_key(args.key)
-    issuer = document.get("issuer")
-    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    issuer = _issuer_id(document)
     if issuer != key.did:
         raise _UsageError(f"the key {key.did} is not the list's issuer {issuer!r}")
     status_list = StatusList.decode(encoded, status_size=args.status_size)
@@ -90,6 +90,77 @@ def _update(args: argparse.Namespace, value: int) -> int:
     }
     _emit(api.sign(unsigned, key=key, cryptosuite=args.suite), args.output or args.list)
     return EXIT_OK
+
+
+def allocation_file(list_file: str) -> Path:
+    """Where `issue --status-list` records the indexes it handed out: beside the list, never
+    published (its name does not end in .json, so a folder of lists can be served as is)."""
+    return Path(list_file + ".allocated")
+
+
+def allocate_status_entries(args: argparse.Namespace, key: KeyPair, count: int) -> list[Any]:
+    """`count` credentialStatus entries on the list in `args.status_list`, at random indexes
+    never handed out before (or at `--status-index`), recorded before any credential exists."""
+    document = _read_json(args.status_list)
+    length = StatusList.decode(_encoded_list(document, args.status_list)).length
+    url, purpose = document.get("id"), _purpose(document, args.status_purpose)
+    if not isinstance(url, str) or not url:
+        raise _UsageError(f"{args.status_list} has no id: the URL credentials point to")
+    if _issuer_id(document) != key.did:
+        raise _UsageError(
+            f"{args.status_list} is issued by {_issuer_id(document)!r}, not by {key.did}:"
+            " verify() trusts only a list from the credential's own issuer"
+        )
+    record = allocation_file(args.status_list)
+    allocator = IndexAllocator(length, _recorded(record, url))
+    if args.status_index is not None:
+        if count != 1 or args.status_index in allocator.used:
+            raise _UsageError(f"--status-index {args.status_index} is taken, or used with --batch")
+        indexes = [args.status_index]
+    else:
+        try:
+            indexes = [allocator.allocate() for _ in range(count)]
+        except MicrocredError as error:
+            raise _UsageError(f"{args.status_list}: {error}") from None
+    try:
+        IndexAllocator(length, [*allocator.used, *indexes])  # every index in range
+    except MicrocredError as error:
+        raise _UsageError(f"--status-index: {error}") from None
+    _emit({"statusListCredential": url, "used": sorted({*allocator.used, *indexes})}, str(record))
+    return [status_entry(url, index, purpose=purpose) for index in indexes]
+
+
+def _recorded(record: Path, url: str) -> list[int]:
+    """The indexes already handed out on the list at `url`, from its allocation record."""
+    if not record.exists():
+        return []
+    found = _read_json(str(record))
+    used = found.get("used") if isinstance(found, dict) else None
+    if (
+        not isinstance(used, list)
+        or found.get("statusListCredential") != url
+        or not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in used)
+    ):
+        raise _UsageError(f"{record} is not the allocation record of {url}")
+    return used
+
+
+def _issuer_id(document: dict[str, Any]) -> Any:
+    issuer = document.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def _purpose(document: dict[str, Any], wanted: str | None) -> str:
+    """The list's purpose, or the one `--status-purpose` names among several (1-bit lists)."""
+    purposes = document["credentialSubject"].get("statusPurpose")
+    purposes = purposes if isinstance(purposes, list) else [purposes]
+    if wanted is None and len(purposes) == 1:
+        wanted = purposes[0]
+    if wanted not in purposes or not isinstance(wanted, str):
+        raise _UsageError(f"--status-purpose must be one of the list's purposes {purposes}")
+    if wanted == "message":
+        raise _UsageError("message lists need status messages: use microcred.status_entry()")
+    return wanted
 
 
 def _cmd_set(args: argparse.Namespace) -> int:
