@@ -159,12 +159,24 @@ def test_unknown_context(ed25519: KeyPair, signed: dict[str, Any]) -> None:
     assert "UNKNOWN_CONTEXT" in _codes(tampered)
 
 
-def test_undefined_term(signed: dict[str, Any]) -> None:
-    tampered = {**signed, "credentialSubject": {**signed["credentialSubject"], "nickname": "A"}}
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("nickname", "A"),
+        ("_:b0", "A"),
+        ("@none", "A"),
+        ("@json", "A"),
+        ("@index", "A"),
+    ],
+)
+def test_a_key_rdf_would_not_sign_fails(signed: dict[str, Any], key: str, value: Any) -> None:
+    """An undefined term, a blank-node property or a stray keyword stays in the JSON a wallet
+    shows but never reaches the signed RDF: verification must fail and name it (DI §2.4.3)."""
+    tampered = {**signed, "credentialSubject": {**signed["credentialSubject"], key: value}}
     result = api.verify(tampered, now=NOW)
-    assert "DATA_LOSS_DETECTION_ERROR" in result.codes
+    assert not result.verified
     problem = next(p for p in result.problems if p.code == "DATA_LOSS_DETECTION_ERROR")
-    assert problem.path == ("credentialSubject", "nickname")
+    assert problem.path == ("credentialSubject", key)
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,15 @@ def test_a_valid_credential_expands_without_loss() -> None:
             {"credentialSubject": {"id": "did:example:x", "@type": "Relative"}},
             ("credentialSubject", "@type"),
         ),
+        # kept in the JSON, absent from RDF, and pyld says nothing: never signed
+        (
+            {"credentialSubject": {"id": "did:example:x", "_:b0": "A"}},
+            ("credentialSubject", "_:b0"),
+        ),
+        ({"credentialSubject": {"name": "A", "@none": "B"}}, ("credentialSubject", "@none")),
+        ({"credentialSubject": {"name": "A", "@json": "B"}}, ("credentialSubject", "@json")),
+        ({"credentialSubject": {"name": "A", "@index": "B"}}, ("credentialSubject", "@index")),
+        ({"@version": 1.1}, ("@version",)),
     ],
 )
 def test_data_loss_is_an_error_naming_the_path(

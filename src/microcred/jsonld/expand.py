@@ -95,6 +95,7 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         finally:
             self._stack.pop()
         self._check_relative_iris(active_ctx, element, expanded_parent)
+        self._check_unsigned_keys(active_ctx, element)
         return result
 
     def _create_term_definition(
@@ -128,6 +129,25 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 ((*self._path_of(element), key), f"term {key!r} is not defined by any context")
             )
 
+    def _check_unsigned_keys(self, active_ctx: Any, element: Any) -> None:
+        """Report keys JSON-LD keeps out of RDF without pyld saying so: blank-node properties
+        (RDF has none), keywords a node object cannot hold, and `@set` beside other keys."""
+        for key, value in element.items():
+            if key == "@context" or value is None:  # null is "no value": nothing goes unsigned
+                continue
+            expanded = self._expand_iri(active_ctx, key, vocab=True)
+            if not isinstance(expanded, str):
+                continue
+            if expanded.startswith("_:"):
+                why = f"property {key!r} is a blank node identifier, which RDF cannot sign"
+            elif expanded == "@set" and set(element) - {"@set", "@context"}:
+                why = f"{key!r} beside other keys is not a set object"
+            elif expanded.startswith("@") and expanded not in _NODE_KEYWORDS:
+                why = f"keyword {key!r} has no meaning in an object and would not be signed"
+            else:
+                continue
+            self.losses.append(((*self._path_of(element), key), why))
+
     def _check_relative_iris(self, active_ctx: Any, element: Any, expanded: Any) -> None:
         """Report node ids, types and node references that stayed relative (base IRI is null)."""
         if not isinstance(expanded, dict):
@@ -150,6 +170,14 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                     keys = self._keys_expanding_to(active_ctx, element, prop) or [prop]
                     path = (*base, keys[0], *_index_of(element.get(keys[0]), ref))
                     self.losses.append((path, f"relative IRI {ref!r} (the base IRI is null)"))
+
+
+_NODE_KEYWORDS = frozenset(
+    {"@id", "@type", "@graph", "@included", "@reverse", "@nest", "@set", "@list"}
+    | {"@value", "@language", "@direction"}
+)
+"""Keywords of node, value, list and set objects that reach RDF; `@index` does not, so a
+signature over RDF would not cover it (JSON-LD 1.1 §4.6.1)."""
 
 
 def _index_of(value: Any, ref: str) -> tuple[int, ...]:
