@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Protocol
 
 from microcred.errors import InvalidDidError, InvalidKeyError
@@ -111,9 +112,20 @@ def resolve_did_key(url: str) -> VerificationMethod | ResolutionFailure:
     A bare DID resolves to its one verification method (id `did:key:<mb>#<mb>`), as VC and
     Bitstring Status List examples reference it that way. Offline, pure, never raises.
     """
-    shown = url if isinstance(url, str) else repr(url)
-    if not isinstance(url, str) or len(url) > _MAX_URL_CHARS or _URL.fullmatch(url) is None:
+    if not isinstance(url, str) or len(url) > _MAX_URL_CHARS:
+        shown = url if isinstance(url, str) else repr(url)
         return _failure(shown, "INVALID_VERIFICATION_METHOD_URL", "not a URL")
+    if type(url) is not str:  # a str subclass could define its own equality: no caching
+        return _resolve_did_key.__wrapped__(url)
+    return _resolve_did_key(url)
+
+
+@lru_cache(maxsize=1024)
+def _resolve_did_key(url: str) -> VerificationMethod | ResolutionFailure:
+    """resolve_did_key for a string of bounded length: pure, so a wallet checking many
+    credentials of one issuer decodes the issuer's key once. Both results are immutable."""
+    if _URL.fullmatch(url) is None:
+        return _failure(url, "INVALID_VERIFICATION_METHOD_URL", "not a URL")
     did, _, fragment = url.partition("#")
     parsed = _parse_did_key(did, url)
     if isinstance(parsed, ResolutionFailure):

@@ -33,21 +33,21 @@ def annex_i_elements() -> tuple[Mapping[str, Any], ...]:
     return tuple(_table()["elements"])
 
 
-def _collect(node: Any, keys: list[str], depth: int, found: list[Any]) -> None:
-    """Every value at a dotted path, stepping through arrays at any level, into `found`."""
+def _present(node: Any, keys: tuple[str, ...], depth: int = 0) -> bool:
+    """Whether a non-empty value sits at the dotted path `keys`, stepping through arrays."""
     if type(node) is list:
-        for item in node:
-            _collect(item, keys, depth, found)
-    elif depth == len(keys):
-        found.append(node)
-    elif (type(node) is dict or isinstance(node, Mapping)) and keys[depth] in node:
-        _collect(node[keys[depth]], keys, depth + 1, found)
+        return any(_present(item, keys, depth) for item in node)
+    if depth == len(keys):
+        return node not in (None, "", [], {})
+    if (type(node) is dict or isinstance(node, Mapping)) and keys[depth] in node:
+        return _present(node[keys[depth]], keys, depth + 1)
+    return False
 
 
-def _present(document: Mapping[str, Any], path: str) -> bool:
-    found: list[Any] = []
-    _collect(document, path.split("."), 0, found)
-    return any(v not in (None, "", [], {}) for v in found)
+@cache
+def _paths() -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Each element's `anyOf` paths, split once."""
+    return tuple(tuple(tuple(p.split(".")) for p in e["anyOf"]) for e in annex_i_elements())
 
 
 def _speaks_elm(document: Mapping[str, Any]) -> bool:
@@ -73,8 +73,8 @@ def check_eu_standard(document: Mapping[str, Any], profile: Profile = "default")
         )
         return Check.from_problems("eu_standard", [missing])
     findings, present = [], []
-    for element in annex_i_elements():
-        if any(_present(document, path) for path in element["anyOf"]):
+    for element, paths in zip(annex_i_elements(), _paths(), strict=True):
+        if any(_present(document, path) for path in paths):
             present.append(element["id"])
         elif element["mandatory"]:
             findings.append(
