@@ -1,8 +1,9 @@
-"""The `microcred` command: keygen, issue (one or --batch), sign, verify, demo, status, present,
-verify-presentation.
+"""The `microcred` command: issue and verify EU micro-credentials offline.
 
-Exit codes: 0 success / verified, 1 not verified, 2 usage error or unreadable input.
-Output files are written atomically (temp file + rename), so a failed command leaves none.
+Sub-commands: keygen, issue (one or --batch), sign, verify, demo, status, present,
+verify-presentation. Exit codes: 0 success / verified, 1 not verified, 2 usage error or
+unreadable input, 141 the reader closed the pipe. Output files are written atomically
+(temp file + rename), so a failed command leaves none.
 """
 
 from __future__ import annotations
