@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcred.errors import CanonicalizationError, MicrocredError
+from microcred.jsonld import jcs
 from microcred.jsonld.jcs import MAX_SAFE_INTEGER, canonicalize
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "jcs"
@@ -225,3 +226,35 @@ def test_integers_serialise_as_the_double_they_round_to(number: int) -> None:
     out = canonicalize(number)
     assert out == canonicalize(float(number))
     assert canonicalize(json.loads(out)) == out
+
+
+# --- the json-module fast path ----------------------------------------------------------------
+
+_TEXT = st.text(
+    st.characters(codec="utf-8") | st.sampled_from("\x00\x1f\x7f\u2028\ue000\U0001f600")
+)
+plain_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**60), max_value=2**60) | _TEXT,
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(_TEXT, children, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_values)
+def test_the_json_module_path_writes_what_the_serializer_writes(value: Any) -> None:
+    """Control characters, U+2028, keys beyond the BMP, unsafe integers: whichever path
+    `canonicalize` takes, the bytes are the general serializer's."""
+    assert canonicalize(value) == jcs._serialize(value)
+
+
+def test_a_credential_takes_the_json_module_path() -> None:
+    credential = json.loads(
+        (
+            Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
+        ).read_text(encoding="utf-8")
+    )
+    assert jcs._json_module_agrees(credential, 0)
+    assert not jcs._json_module_agrees({"\U0001f600": 1}, 0)  # UTF-16 order differs there
+    assert not jcs._json_module_agrees([1.0], 0)  # "1.0" in Python, "1" in JCS
+    assert not jcs._json_module_agrees(2**53, 0)

@@ -15,6 +15,7 @@ is bounded only by memory.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -36,6 +37,7 @@ _ESCAPES = {
 }
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_FAST_DEPTH = 64  # deeper values (and cycles) go to the iterative serializer
 
 
 class _Value(NamedTuple):
@@ -53,6 +55,42 @@ class _Leave(NamedTuple):
 
 def canonicalize(value: Any) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of a JSON value (sorted keys, ES number format)."""
+    if _json_module_agrees(value, 0):
+        try:
+            return json.dumps(
+                value, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            ).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: the serializer below names its path
+    return _serialize(value)
+
+
+def _json_module_agrees(value: Any, depth: int) -> bool:
+    """Whether `json.dumps` (in C) writes exactly the JCS form: plain dicts, lists, strings,
+    booleans, null and safe integers, and no key outside the BMP (where code point order and
+    UTF-16 order differ). Its string escapes are JSON.stringify's. Floats, big integers,
+    other types, cycles and deep nesting take the serializer below."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return True
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if depth > _FAST_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or max(key) <= "\uffff"):
+                return False
+            if not _json_module_agrees(item, depth + 1):
+                return False
+        return True
+    if kind is list:
+        return all(_json_module_agrees(item, depth + 1) for item in value)
+    return False
+
+
+def _serialize(value: Any) -> bytes:
+    """The general serializer: iterative, any nesting, every I-JSON rule with its path."""
     out: list[str] = []
     open_containers: set[int] = set()
     stack: list[_Value | _Leave | str] = [_Value(value, ())]
