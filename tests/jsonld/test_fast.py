@@ -21,6 +21,7 @@ from microcred.errors import MicrocredError
 from microcred.jsonld import fast, rdfc
 from microcred.jsonld.expand import to_rdf
 from microcred.jsonld.loader import BundledLoader
+from microcred.presentation import present
 from tests.strategies import micro_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,12 +165,32 @@ _STRINGS = st.sampled_from(
 _SCALARS = _STRINGS | st.booleans() | st.integers(-5, 5) | st.none()
 
 
+_EMBEDDED = st.sampled_from(
+    [
+        V2,
+        MC,
+        [V2, MC],
+        [MC, V2],
+        "https://w3id.org/security/multikey/v1",
+        "https://www.w3.org/2018/credentials/v1",
+        "https://www.w3.org/ns/credentials/undefined-terms/v2",
+        [],
+        None,
+        {"nickname": "urn:n"},
+        "https://unknown.example/v1",
+    ]
+)
+
+
 def _objects(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return st.dictionaries(
+    nodes = st.dictionaries(
         st.sampled_from(_TERMS),
         children | st.sampled_from(_TYPES) | st.lists(st.sampled_from(_TYPES), max_size=2),
         max_size=5,
-    ) | st.dictionaries(st.sampled_from(["en", "de", "@none", "FR"]), _STRINGS, max_size=2)
+    )
+    embedded = st.builds(lambda node, ctx: {"@context": ctx, **node}, nodes, _EMBEDDED)
+    languages = st.dictionaries(st.sampled_from(["en", "de", "@none", "FR"]), _STRINGS, max_size=2)
+    return nodes | embedded | languages
 
 
 _VALUES = st.recursive(_SCALARS, lambda c: _objects(c) | st.lists(c, max_size=3), max_leaves=12)
@@ -182,6 +203,24 @@ _VALUES = st.recursive(_SCALARS, lambda c: _objects(c) | st.lists(c, max_size=3)
 )
 def test_random_documents_decline_or_agree(contexts: list[str], body: dict[str, Any]) -> None:
     assert_agree({"@context": contexts, **body})
+
+
+def test_a_presentation_of_credentials_with_their_own_contexts_takes_the_direct_path() -> None:
+    """Embedded credentials repeat their @context (§5.1.2 step 9): a verifier's everyday case."""
+    issuer, holder = KeyPair.generate("Ed25519"), KeyPair.generate("P-256")
+    credentials = [
+        api.issue(DEMO, key=issuer),
+        api.issue(DEMO, key=issuer, cryptosuite="eddsa-jcs-2022"),
+    ]
+    vp = present(
+        credentials,
+        key=holder,
+        cryptosuite="ecdsa-rdfc-2019",
+        challenge="c-1",
+        domain="verifier.example",
+    )
+    assert assert_agree(vp)
+    assert assert_agree({k: v for k, v in vp.items() if k != "proof"})
 
 
 def _reference_documents(reference_dir: Path) -> list[tuple[str, dict[str, Any]]]:

@@ -106,6 +106,7 @@ class _Frame:
         self._derived: dict[tuple[int, bool, bool], tuple[Any, _Frame]] = {}
         self._types: dict[str, tuple[str, Any]] = {}
         self._shapes: dict[Any, _Plan] = {}
+        self._embedded: dict[tuple[str, ...], _Frame] = {}
         self.aliases = {
             keyword: frozenset(
                 [keyword, *(k for k, m in self.mappings.items() if m and m.get("@id") == keyword)]
@@ -163,34 +164,50 @@ class _Frame:
             hit = self._derived[key] = (local, self.contexts.frame(ctx))  # keeps `local` alive
         return hit[1]
 
+    def embed(self, urls: Any) -> _Frame:
+        """The frame after an embedded @context (§5.1.2 step 9) that lists context URLs only;
+        memoised by the URLs, so a wallet's stream of presentations processes each once."""
+        names = urls if type(urls) is tuple else (urls,)
+        if not names or any(type(u) is not str for u in names):
+            raise _Unsupported  # inline context definitions take the general path
+        hit = self._embedded.get(names)
+        if hit is None:
+            ctx = self.contexts.process(self.ctx, list(names), propagate=True, override=False)
+            hit = _bounded(self._embedded)[names] = self.contexts.frame(ctx)
+        return hit
+
     def shape(self, prop: str | None, element: Mapping[str, Any]) -> _Plan:
         """How a JSON object reads when it is the value of `prop` in this frame, worked out
         once per shape: its keys, and the values of `type` / `@type`."""
         keys = tuple(element)
         types, at_types = element.get("type"), element.get("@type")
+        embedded = element.get("@context")
         try:
             memo_key = (
                 prop,
                 keys,
                 tuple(types) if type(types) is list else types,
                 tuple(at_types) if type(at_types) is list else at_types,
+                tuple(embedded) if type(embedded) is list else embedded,
             )
             found = self._shapes.get(memo_key)
-        except TypeError:  # an object among the types
+        except TypeError:  # an object among the types or the embedded contexts
             raise _Unsupported from None
         if found is None:
-            frame, type_key = self._enter(prop, keys)
+            frame, type_key = self._enter(prop, keys, memo_key[4])
             if type_key not in (None, "type", "@type"):
                 raise _Unsupported  # another alias of @type: its values are not in the memo key
-            found = frame._plan(element[type_key] if type_key is not None else (), keys)
+            own = keys if embedded is None else tuple(k for k in keys if k != "@context")
+            found = frame._plan(element[type_key] if type_key is not None else (), own)
             _bounded(self._shapes)[memo_key] = found
         return found
 
-    def _enter(self, prop: str | None, keys: tuple[str, ...]) -> tuple[_Frame, str | None]:
-        """The frame after reverting type-scoped and applying property-scoped contexts
-        (§5.1.2 steps 7-8), and the key holding the object's types."""
-        if "@context" in keys:
-            raise _Unsupported
+    def _enter(
+        self, prop: str | None, keys: tuple[str, ...], embedded: Any
+    ) -> tuple[_Frame, str | None]:
+        """The frame after reverting type-scoped contexts, applying property-scoped ones and
+        the object's own @context of context URLs (§5.1.2 steps 7-9), and the key holding
+        the object's types."""
         frame = self
         if self.previous is not None and not (
             len(keys) <= 2
@@ -203,6 +220,9 @@ class _Frame:
         scoped = self.term(prop).scoped if prop is not None else None
         if scoped is not None:
             frame = frame.derive(scoped, propagate=True, override=True)
+        if "@context" in keys:
+            frame = frame.embed(embedded)
+            keys = tuple(k for k in keys if k != "@context")
         type_keys = [k for k in keys if frame.term(k).kind is _Kind.TYPE]
         if len(type_keys) > 1:
             raise _Unsupported
