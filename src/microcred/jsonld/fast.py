@@ -107,6 +107,7 @@ class _Frame:
         self._types: dict[str, tuple[str, Any]] = {}
         self._shapes: dict[Any, _Plan] = {}
         self._embedded: dict[tuple[str, ...], _Frame] = {}
+        self.node_ids: dict[str, str] = {}  # IRI (or compact IRI) -> its N-Quads term
         self.aliases = {
             keyword: frozenset(
                 [keyword, *(k for k, m in self.mappings.items() if m and m.get("@id") == keyword)]
@@ -332,7 +333,12 @@ class _Deserializer:
         return f"_:b{self._count}"
 
     def _node_id(self, frame: _Frame, value: Any) -> str:
-        """IRI Expansion (§5.2.2), document relative with a null base, as an N-Quads term."""
+        """IRI Expansion (§5.2.2), document relative with a null base, as an N-Quads term;
+        an IRI's term is memoised in its frame (credentials repeat vocabulary IRIs)."""
+        if type(value) is str:
+            known = frame.node_ids.get(value)
+            if known is not None:
+                return known
         if not isinstance(value, str) or value.startswith("@"):
             raise _Unsupported
         prefix, colon, suffix = value.partition(":")
@@ -343,13 +349,17 @@ class _Deserializer:
             if known is None:
                 known = self._labels[suffix] = self._fresh()
             return known
+        expanded = value
         if not suffix.startswith("//"):
             mapping = frame.mappings.get(prefix)
             if mapping and mapping.get("_prefix"):
-                value = mapping["@id"] + suffix
-        if not value.isascii() and _ABSOLUTE.match(value) is None:
+                expanded = mapping["@id"] + suffix
+        if not expanded.isascii() and _ABSOLUTE.match(expanded) is None:
             raise _Unsupported  # e.g. Unicode spaces, which N-Quads would write but pyld refuses
-        return iri(value)  # for ASCII, N-Quads' IRIREF is stricter than pyld's absolute IRI
+        term = iri(expanded)  # for ASCII, N-Quads' IRIREF is stricter than pyld's absolute IRI
+        if type(value) is str:
+            _bounded(frame.node_ids)[value] = term
+        return term
 
     def document(self, document: Mapping[str, Any], contexts: _Contexts) -> Dataset:
         entries = document.get("@context")
