@@ -1,7 +1,7 @@
 """The `microcred` command: issue and verify EU micro-credentials offline.
 
 Sub-commands: keygen, issue (one or --batch), sign, verify, demo, status, present,
-verify-presentation. Exit codes: 0 success / verified, 1 not verified, 2 usage error or
+verify-presentation, inspect. Exit codes: 0 success / verified, 1 not verified, 2 usage error or
 unreadable input, 141 the reader closed the pipe. Output files are written atomically
 (temp file + rename), so a failed command leaves none.
 """
@@ -322,6 +322,9 @@ def _parser() -> argparse.ArgumentParser:
     from microcred.cli_presentation import add_presentation_commands  # likewise
 
     add_presentation_commands(commands)
+    from microcred.cli_inspect import add_inspect_command  # likewise
+
+    add_inspect_command(commands)
     return parser
 
 

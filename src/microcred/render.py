@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping
-from decimal import Decimal
 from functools import cache
 from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
 from microcred.model import LangText, MicroCredential
+from microcred.summary import learner_name, level_text, workload_text
 
 __all__ = ["PAGE_SIZE", "render_page"]
 
@@ -78,46 +78,6 @@ def _fit(line: str, font: Font, width: int) -> str:
     return line + "…"
 
 
-def _number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _learner_name(mc: MicroCredential, language: str) -> str:
-    learner = mc.learner
-    if learner.full_name is not None:
-        return learner.full_name.best(language)
-    names = [t.best(language) for t in (learner.given_name, learner.family_name) if t]
-    if names:
-        return " ".join(names)
-    fallbacks = [
-        learner.national_id and learner.national_id.notation,
-        learner.email,
-        learner.identifiers[0].notation if learner.identifiers else None,
-        learner.id,
-    ]
-    return next(f for f in fallbacks if f)
-
-
-def _workload(mc: MicroCredential, captions: Mapping[str, str]) -> str:
-    parts = []
-    if mc.workload.ects is not None:
-        parts.append(f"{_number(mc.workload.ects)} ECTS")
-    if mc.workload.hours is not None:
-        parts.append(f"{_number(mc.workload.hours)} {captions['hours']}")
-    return " · ".join(parts)
-
-
-def _level(mc: MicroCredential, captions: Mapping[str, str]) -> str | None:
-    level = mc.level
-    if level is None:
-        return None
-    parts = [f"{captions['eqf']} {level.eqf.key}"] if level.eqf else []
-    parts += [nqf.label for nqf in level.nqf]
-    if level.qf_ehea_cycle is not None:
-        parts.append(f"QF-EHEA: {level.qf_ehea_cycle.label}")
-    return " · ".join(parts)
-
-
 class _Page:
     """A cursor down a page: each call draws centred lines and moves below them."""
 
@@ -166,13 +126,13 @@ def render_page(mc: MicroCredential, language: str, *, title: LangText | None = 
     page.lines((title or mc.title).best(language), 38, max_lines=3)
     page.gap(12)
     page.lines(captions["awardedTo"], 17, fill=_GREY)
-    page.lines(_learner_name(mc, language), 32, max_lines=2)
+    page.lines(learner_name(mc, language), 32, max_lines=2)
     page.gap(24)
     bodies = "; ".join(org.legal_name.best(language) for org in mc.awarding_bodies)
     page.field(captions["awardingBody"], bodies, max_lines=2)
     page.field(captions["dateOfIssuing"], mc.date_of_issuing.date().isoformat())
-    page.field(captions["workload"], _workload(mc, captions))
-    level = _level(mc, captions)
+    page.field(captions["workload"], workload_text(mc, captions["hours"]))
+    level = level_text(mc, captions["eqf"])
     if level:
         page.field(captions["level"], level, max_lines=2)
     page.y = PAGE_SIZE[1] - _MARGIN // 2 - 13

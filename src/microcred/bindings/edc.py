@@ -25,7 +25,7 @@ from microcred.jades.keystore import CertificateInput
 from microcred.model import Country, LangText, Language, LegalIdentifier, MicroCredential
 from microcred.result import Problem
 
-__all__ = ["Display", "EDCIssuer", "from_edc", "issue_edc", "read_edc", "to_edc"]
+__all__ = ["Display", "EDCIssuer", "from_edc", "is_edc", "issue_edc", "read_edc", "to_edc"]
 
 
 @cache
@@ -165,6 +165,15 @@ def _read(document: Mapping[str, Any]) -> tuple[Input, dict[Path, Path]]:
             [FieldError((*prefix, *e.path), e.code, e.message) for e in error.errors]
         ) from None
     return fields, {model: (*prefix, *at) for model, at in origins.items()}
+
+
+def is_edc(document: object) -> bool:
+    """Whether `document` is a Europass EDC: JAdES-sealed, or listing the `edc-ap` context."""
+    if is_jades(document):
+        return True
+    contexts = document.get("@context") if isinstance(document, Mapping) else None
+    listed = contexts if isinstance(contexts, list) else [contexts]
+    return any(isinstance(c, str) and c in _dialect().contexts for c in listed)
 
 
 def read_edc(document: Mapping[str, Any]) -> Input:

@@ -108,6 +108,11 @@ class MicroCredential(ModelPart):
         in docs/microcredential.schema.json."""
         return cls.model_validate(data)
 
+    def dump(self) -> dict[str, Any]:
+        """The documented JSON input format (camelCase keys, no nulls): `parse` reads it back
+        to an equal micro-credential."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
     def with_issuer_id(self, issuer_id: str) -> MicroCredential:
         """A copy whose issuer (and each awarding or QA body equal to it) has `issuer_id`,
         e.g. the DID that controls the signing key."""

@@ -1,0 +1,49 @@
+"""`microcred inspect FILE`: what a credential says, Annex I element by element, read back
+into the model (ours, a Europass EDC, or a sealed EDC) without verifying anything.
+
+`--json` prints the model's JSON input format, which `microcred issue` takes back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from microcred.cli import EXIT_OK, _emit, _read_json, _UsageError
+
+__all__ = ["add_inspect_command"]
+
+NOT_VERIFIED = "NOT VERIFIED: inspect reads what the credential says; `microcred verify` checks it."
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from microcred.bindings.edc import from_edc, is_edc
+    from microcred.bindings.elm import from_credential
+    from microcred.summary import annex_i_summary
+
+    document = _read_json(args.input)
+    if not isinstance(document, dict):
+        raise _UsageError(f"{args.input} holds no credential (a JSON object)")
+    mc = from_edc(document) if is_edc(document) else from_credential(document)
+    if args.json:
+        _emit(mc.dump(), None)
+        return EXIT_OK
+    out = sys.stdout
+    out.write(NOT_VERIFIED + "\n")
+    for element, name, lines in annex_i_summary(mc, args.lang):
+        out.write(f"{element:<4} {name}\n")
+        for line in lines or ["—"]:
+            out.write(f"     {line}\n")
+    return EXIT_OK
+
+
+def add_inspect_command(commands: Any) -> None:
+    """Register `inspect` on the `microcred` sub-command parser."""
+    inspect = commands.add_parser(
+        "inspect", help="show what a credential says, element by element (no verification)"
+    )
+    inspect.add_argument("input", help="credential JSON: ours, a Europass EDC or a sealed EDC")
+    inspect.add_argument("--lang", default="en", help="language to read texts in (BCP 47)")
+    inspect.add_argument("--json", action="store_true", help="print the model's JSON input")
+    inspect.set_defaults(run=_cmd_inspect)

@@ -1,0 +1,112 @@
+"""`microcred inspect`: every Annex I element in order, in the reader's language, from our
+credentials and from Europass EDCs; `--json` gives back the model input `issue` takes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from microcred import MicroCredential, api
+from microcred.bindings.edc import EDCIssuer, to_edc
+from microcred.cli import main
+from microcred.cli_inspect import NOT_VERIFIED
+from microcred.eu_standard import annex_i_elements
+from microcred.keys import KeyPair
+from microcred.summary import annex_i_summary
+from tests.strategies import micro_credentials
+
+EXAMPLE: dict[str, Any] = json.loads(
+    (Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json").read_text()
+)
+IDS = [e["id"] for e in annex_i_elements()]
+
+
+def _inspect(capsys: pytest.CaptureFixture[str], path: Path, *more: str) -> tuple[int, str, str]:
+    code = main(["inspect", str(path), *more])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _elements(out: str) -> dict[str, list[str]]:
+    """Element id -> its indented lines, from the text output."""
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in out.splitlines()[1:]:
+        if line.startswith("     "):
+            found[current].append(line.strip())
+        else:
+            current = line.split()[0]
+            found[current] = []
+    return found
+
+
+def test_inspect_our_credential_in_german(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = KeyPair.generate("Ed25519")
+    path = tmp_path / "vc.json"
+    path.write_text(json.dumps(api.issue(EXAMPLE, key=key)))
+    code, out, _ = _inspect(capsys, path, "--lang", "de")
+    assert code == 0
+    assert out.splitlines()[0] == NOT_VERIFIED
+    elements = _elements(out)
+    assert list(elements) == IDS
+    assert elements["M2"] == [EXAMPLE["title"]["de"]]
+    assert elements["M7"] == ["2 ECTS · 60 hours"]
+    assert len(elements["M6"]) == len(EXAMPLE["learningOutcomes"])
+
+
+def test_json_gives_back_what_was_issued(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = KeyPair.generate("Ed25519")
+    path = tmp_path / "vc.json"
+    path.write_text(json.dumps(api.issue(EXAMPLE, key=key)))
+    code, out, _ = _inspect(capsys, path, "--json")
+    assert code == 0
+    assert MicroCredential.parse(json.loads(out)) == MicroCredential.parse(EXAMPLE).with_issuer_id(
+        key.did
+    )
+
+
+def test_inspect_a_europass_edc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # EDC keeps supervision on the graded assessment result: without a grade, neither
+    mc = MicroCredential.parse(
+        {k: v for k, v in EXAMPLE.items() if k not in ("grade", "supervision")}
+    )
+    path = tmp_path / "edc.json"
+    path.write_text(json.dumps(to_edc(mc, issuer=EDCIssuer("VATES-A00000000", "ES"))))
+    code, out, _ = _inspect(capsys, path)
+    assert code == 0
+    elements = _elements(out)
+    assert elements["M2"] == [EXAMPLE["title"]["en"]]
+    assert elements["O2"] == elements["O3"] == ["—"]  # absent elements say so
+
+
+def test_a_credential_without_a_micro_credential_names_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    credential = api.issue(EXAMPLE, key=KeyPair.generate("Ed25519"))
+    del credential["credentialSubject"]["hasClaim"]["specifiedBy"]["learningOutcome"]
+    path = tmp_path / "vc.json"
+    path.write_text(json.dumps(credential))
+    code, _, err = _inspect(capsys, path)
+    assert code == 2
+    assert "INVALID_MICROCREDENTIAL" in err and "learningOutcome" in err
+
+
+@settings(max_examples=60, deadline=None)
+@given(micro_credentials())
+def test_every_mandatory_element_has_a_line_in_every_language(mc: MicroCredential) -> None:
+    assert MicroCredential.parse(mc.dump()) == mc  # what `inspect --json` prints
+    for language in ("en", "de", "ga", "zz"):
+        summary = annex_i_summary(mc, language)
+        assert [element for element, _, _ in summary] == IDS
+        for element, _, lines in summary:
+            assert all(isinstance(line, str) and line for line in lines)
+            if element.startswith("M") and element != "M8":  # M8: "if applicable"
+                assert lines, element
