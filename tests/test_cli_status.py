@@ -248,3 +248,20 @@ def test_a_list_from_another_issuer_is_refused(
     code, _, err = run(capsys, *argv)
     assert code == 2 and "trusts only a list from the credential's own issuer" in err
     assert not Path(f"{list_file}.allocated").exists()
+
+
+def test_status_authority_option(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list published by a registry counts only with --status-authority naming it."""
+    registry = tmp_path / "registry.json"
+    assert run(capsys, "keygen", "-o", str(registry))[0] == 0
+    lists = tmp_path / "status"
+    _create(capsys, registry, lists)
+    vc = _issue(key_file, tmp_path, 99)
+    code, out, _ = run(capsys, "verify", str(vc), "--status-dir", str(lists))
+    assert code == 1 and "STATUS_VERIFICATION_ERROR" in out
+    trusted = ["--status-authority", _key(registry).did]
+    for command in (["verify"], ["status", "check"]):
+        code, out, _ = run(capsys, *command, str(vc), "--status-dir", str(lists), *trusted)
+        assert code == 0, out

@@ -434,6 +434,30 @@ def test_a_list_by_the_issuer_with_another_key_is_accepted(key: KeyPair) -> None
     assert check.status == CheckStatus.PASSED, check.to_dict()
 
 
+def test_a_status_authority_you_name_publishes_for_other_issuers(key: KeyPair) -> None:
+    """BSL leaves the list's issuer to the verifier: e.g. a national registry publishing the
+    lists of its universities counts only when the verifier names it."""
+    registry = KeyPair.generate("Ed25519")
+    bits = StatusList()
+    bits.set(7)
+    lists = {URL: status_list(registry, bits)}.__getitem__
+    ok = credential(key, status_entry(URL, 6, purpose="revocation"))
+    revoked = credential(key, status_entry(URL, 7, purpose="revocation"), number=1)
+
+    untrusted = verify(ok, lists)
+    assert untrusted.checks["status"].status == CheckStatus.INDETERMINATE
+    assert "nor issued by a status authority you trust" in str(untrusted.problems)
+    assert verify(ok, lists, status_authorities=[registry.did]).verified
+    result = verify(revoked, lists, status_authorities={registry.did})
+    assert result.codes == {"CREDENTIAL_REVOKED"}
+    # naming an authority does not accept a list whose proof its issuer did not make
+    forged = {URL: status_list(KeyPair.generate("Ed25519"), bits, issuer=registry.did)}
+    forged_result = verify(ok, forged.__getitem__, status_authorities=[registry.did])
+    assert forged_result.checks["status"].status == CheckStatus.INDETERMINATE
+    with pytest.raises(InvalidOptionError):
+        verify(ok, lists, status_authorities=registry.did)  # a string is not a collection
+
+
 # --- status directories --------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ W3C cryptosuites (plus legacy Ed25519Signature2020 for verification). Nothing he
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache, partial
@@ -295,6 +295,7 @@ class _Status:
     loader: StatusListLoader | None
     policy: StatusPolicy
     verify_list: ListVerifier
+    authorities: frozenset[str] = frozenset()
 
 
 def _check_status(
@@ -311,6 +312,7 @@ def _check_status(
         verify_list=status.verify_list,
         policy=status.policy,
         signers=[p.controller for p in proofs if p.controller],
+        authorities=status.authorities,
     )
 
 
@@ -330,6 +332,7 @@ def verify(
     seal_validators: Sequence[Any] = (),
     status_loader: StatusListLoader | None = None,
     status_policy: StatusPolicy = "strict",
+    status_authorities: Collection[str] = (),
 ) -> VerificationResult:
     """Verify a credential offline; never raises on any JSON value, never mutates it.
 
@@ -341,6 +344,8 @@ def verify(
     verified with these same options. Revoked or suspended fails; a status that cannot be
     decided (no loader, load failure, invalid list, ...) is "indeterminate", which is not
     verified unless `status_policy="allow-indeterminate"` (then the check is a warning).
+    A list counts when the credential's own signer or issuer issued it, or one of the
+    `status_authorities` (issuer ids you trust to publish status for other issuers).
 
     A JAdES-sealed credential (a Europass EDC) is recognised and checked as a seal instead
     (format, integrity, certificate, validity, timestamps, revocation; see
@@ -369,7 +374,11 @@ def verify(
         proof_options={"cryptosuites": cryptosuites},
         status=None,
     )
-    status = _Status(status_loader, status_policy, verify_list)
+    if isinstance(status_authorities, str) or not all(
+        isinstance(a, str) for a in status_authorities
+    ):
+        raise InvalidOptionError("status_authorities must be a collection of issuer ids")
+    status = _Status(status_loader, status_policy, verify_list, frozenset(status_authorities))
     try:
         if _is_sealed(document):
             return _verify_sealed(

@@ -180,6 +180,46 @@ def _cmd_sign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_status_options(
+    parser: argparse.ArgumentParser,
+    *,
+    required: bool = False,
+    allow_flag: str = "--allow-indeterminate-status",
+) -> None:
+    """The status options of every command that verifies: where the lists are, the policy,
+    and the status authorities the user trusts."""
+    parser.add_argument(
+        "--status-dir",
+        metavar="DIR",
+        required=required,
+        help="status list credentials, one file per URL (see `microcred status create -o DIR`)",
+    )
+    parser.add_argument(
+        allow_flag,
+        dest="allow_indeterminate",
+        action="store_true",
+        help="a status that cannot be decided warns instead of failing (revoked still fails)",
+    )
+    parser.add_argument(
+        "--status-authority",
+        action="append",
+        default=[],
+        metavar="ISSUER",
+        help="also accept status lists issued by ISSUER for other issuers (repeatable)",
+    )
+
+
+def status_options(args: argparse.Namespace) -> dict[str, Any]:
+    """`verify()` keyword arguments from the options `add_status_options` registered."""
+    if args.status_dir is not None and not Path(args.status_dir).is_dir():
+        raise _UsageError(f"--status-dir {args.status_dir} is not a folder")
+    return {
+        "status_loader": status_dir_loader(args.status_dir) if args.status_dir else None,
+        "status_policy": "allow-indeterminate" if args.allow_indeterminate else "strict",
+        "status_authorities": args.status_authority,
+    }
+
+
 def print_result(result: VerificationResult, out: TextIO) -> None:
     """A human table: one row per check, then every problem and warning with its JSON path."""
     out.write(("VERIFIED" if result.verified else "NOT VERIFIED") + "\n")
@@ -201,15 +241,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         if now is None:
             raise _UsageError(f"--now must be a date-time with time zone, got {args.now!r}")
     anchors = [_read_bytes(path) for path in args.trust_anchor]
-    if args.status_dir is not None and not Path(args.status_dir).is_dir():
-        raise _UsageError(f"--status-dir {args.status_dir} is not a folder")
     result = api.verify(
         _read_json(args.input),
         now=now,
         loader=_loader(args.context),
         trust_anchors=anchors or None,
-        status_loader=status_dir_loader(args.status_dir) if args.status_dir else None,
-        status_policy="allow-indeterminate" if args.allow_indeterminate_status else "strict",
+        **status_options(args),
     )
     if args.json:
         _emit(result.to_dict(), None)
@@ -302,16 +339,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="sealed EDCs: a trusted certificate (PEM or DER); without one a seal is untrusted",
     )
-    verify.add_argument(
-        "--status-dir",
-        metavar="DIR",
-        help="status list credentials, one file per URL (see `microcred status create -o DIR`)",
-    )
-    verify.add_argument(
-        "--allow-indeterminate-status",
-        action="store_true",
-        help="a status that cannot be decided warns instead of failing (revoked still fails)",
-    )
+    add_status_options(verify)
     verify.set_defaults(run=_cmd_verify)
 
     demo = commands.add_parser("demo", help="issue and verify the sample micro-credential")

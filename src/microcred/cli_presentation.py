@@ -22,7 +22,9 @@ from microcred.cli import (
     _read_bytes,
     _read_json,
     _UsageError,
+    add_status_options,
     print_result,
+    status_options,
 )
 from microcred.did import KeyResolver, resolve_did_key
 from microcred.did_web import DidWebResolver, did_web_to_url
@@ -30,7 +32,6 @@ from microcred.errors import InvalidDidError
 from microcred.presentation import present, verify_presentation
 from microcred.presentation_result import PresentationResult
 from microcred.resolvers import chain_resolvers
-from microcred.status_lists import status_dir_loader
 from microcred.suites import CRYPTOSUITES
 from microcred.timestamps import parse_timestamp
 
@@ -98,8 +99,7 @@ def _cmd_verify_presentation(args: argparse.Namespace) -> int:
         now=now,
         loader=_loader(args.context),
         resolver=_did_web_resolver(args.did_document),
-        status_loader=status_dir_loader(args.status_dir) if args.status_dir else None,
-        status_policy="allow-indeterminate" if args.allow_indeterminate_status else "strict",
+        **status_options(args),
     )
     if args.json:
         _emit(result.to_dict(), None)
@@ -144,10 +144,5 @@ def add_presentation_commands(commands: Any) -> None:
         metavar="FILE",
         help="a did:web DID document, used as if fetched from its URL (repeatable)",
     )
-    check.add_argument("--status-dir", metavar="DIR", help="status list credentials, as for verify")
-    check.add_argument(
-        "--allow-indeterminate-status",
-        action="store_true",
-        help="a credential status that cannot be decided warns instead of failing",
-    )
+    add_status_options(check)
     check.set_defaults(run=_cmd_verify_presentation)

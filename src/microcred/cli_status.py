@@ -21,11 +21,13 @@ from microcred.cli import (
     _load_key,
     _read_json,
     _UsageError,
+    add_status_options,
+    status_options,
 )
 from microcred.errors import MicrocredError, format_path
 from microcred.keys import KeyPair
 from microcred.status import MIN_ENTRIES, IndexAllocator, StatusList
-from microcred.status_check import EntryStatus, status_dir_loader, status_file_name
+from microcred.status_check import EntryStatus, status_file_name
 from microcred.status_credential import status_entry, status_list_credential
 from microcred.suites import CRYPTOSUITES
 from microcred.timestamps import parse_timestamp
@@ -182,13 +184,8 @@ def _entry_line(entry: EntryStatus) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    if not Path(args.status_dir).is_dir():
-        raise _UsageError(f"--status-dir {args.status_dir} is not a folder")
     result = api.verify(
-        _read_json(args.input),
-        now=_moment(args.now, "--now"),
-        status_loader=status_dir_loader(args.status_dir),
-        status_policy="allow-indeterminate" if args.allow_indeterminate else "strict",
+        _read_json(args.input), now=_moment(args.now, "--now"), **status_options(args)
     )
     check = result.checks.get("status")
     if check is None:  # the credential could not be read at all
@@ -246,8 +243,7 @@ def add_status_commands(commands: Any) -> None:
 
     check = actions.add_parser("check", help="the status of a credential, offline")
     check.add_argument("input", help="credential JSON")
-    check.add_argument("--status-dir", required=True, help="folder of status list credentials")
-    check.add_argument("--allow-indeterminate", action="store_true")
+    add_status_options(check, required=True, allow_flag="--allow-indeterminate")
     check.add_argument("--now", help="check as of this date-time (ISO 8601 with time zone)")
     check.add_argument("--json", action="store_true", help="print the status check as JSON")
     check.set_defaults(run=_cmd_check)

@@ -200,12 +200,14 @@ def check_status(
     verify_list: ListVerifier,
     policy: StatusPolicy = "strict",
     signers: Collection[str] = (),
+    authorities: Collection[str] = (),
 ) -> Check:
     """The "status" check: one `EntryStatus` per credentialStatus entry (details["entries"]).
 
     `verify_list` verifies each list credential (api passes `verify` without the status
     check, so a list's own status is never followed). A list counts only when signed by one
-    of `signers` (the credential's proof controllers) or issued by the credential's issuer.
+    of `signers` (the credential's proof controllers) or issued by the credential's issuer
+    or by one of `authorities`.
     """
     if "credentialStatus" not in document or document["credentialStatus"] in ([], None):
         return Check("status", CheckStatus.SKIPPED, details={"reason": "no credentialStatus"})
@@ -215,7 +217,7 @@ def check_status(
         if isinstance(value, list)
         else [(value, ("credentialStatus",))]
     )
-    lists = StatusLists(status_loader, verify_list, signers, issuer_id(document))
+    lists = StatusLists(status_loader, verify_list, signers, issuer_id(document), authorities)
     entries = [_entry_status(item, at, lists) for item, at in located]
     return _aggregate(entries, policy)
 

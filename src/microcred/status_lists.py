@@ -113,7 +113,8 @@ class StatusLists:
     """The status lists of one verification: each URL loaded, verified and expanded once.
 
     A list counts only when signed by one of `signers` (the credential's proof controllers)
-    or issued, its issuer check passed, by the credential's `issuer`."""
+    or issued, its issuer check passed, by the credential's `issuer` or one of the
+    `authorities` the verifier trusts to publish status for others."""
 
     def __init__(
         self,
@@ -121,9 +122,11 @@ class StatusLists:
         verify_list: ListVerifier,
         signers: Collection[str],
         issuer: Any,
+        authorities: Collection[str] = (),
     ) -> None:
         self._loader, self._verify_list = loader, verify_list
-        self._signers, self._issuer = frozenset(signers), issuer
+        self._signers = frozenset(signers)
+        self._issuers = frozenset([*authorities, *([issuer] if isinstance(issuer, str) else [])])
         self._lists: dict[str, ListCredential | UndecidedStatus] = {}
         self._bitstrings: dict[str, bytes | UndecidedStatus] = {}
 
@@ -189,13 +192,14 @@ class StatusLists:
             raise UndecidedStatus(_VERIFICATION, f"the status list {url} did not verify: {reason}")
         proofs = checks["proof"].details.get("proofs", ())
         list_signers = {p.controller for p in proofs if isinstance(p, ProofResult) and p.verified}
-        issued_by_issuer = (
+        issued_by_accepted = (
             "issuer" in checks
             and checks["issuer"].status == CheckStatus.PASSED
-            and issuer_id(document) == self._issuer
+            and issuer_id(document) in self._issuers
         )
-        if not (list_signers & self._signers or issued_by_issuer):
+        if not (list_signers & self._signers or issued_by_accepted):
             raise UndecidedStatus(
                 _VERIFICATION,
-                f"the status list {url} is signed by neither the credential's signer nor issuer",
+                f"the status list {url} is signed by neither the credential's signer nor issuer"
+                " (nor issued by a status authority you trust)",
             )
