@@ -44,13 +44,19 @@ def _elements(out: str) -> dict[str, list[str]]:
     return found
 
 
-def test_inspect_our_credential_in_german(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def issued(tmp_path: Path) -> tuple[Path, KeyPair]:
+    """A file holding the example issued with a fresh key, and that key."""
     key = KeyPair.generate("Ed25519")
     path = tmp_path / "vc.json"
     path.write_text(json.dumps(api.issue(EXAMPLE, key=key)))
-    code, out, _ = _inspect(capsys, path, "--lang", "de")
+    return path, key
+
+
+def test_inspect_our_credential_in_german(
+    issued: tuple[Path, KeyPair], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _inspect(capsys, issued[0], "--lang", "de")
     assert code == 0
     assert out.splitlines()[0] == NOT_VERIFIED
     elements = _elements(out)
@@ -61,16 +67,13 @@ def test_inspect_our_credential_in_german(
 
 
 def test_json_gives_back_what_was_issued(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    issued: tuple[Path, KeyPair], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    key = KeyPair.generate("Ed25519")
-    path = tmp_path / "vc.json"
-    path.write_text(json.dumps(api.issue(EXAMPLE, key=key)))
+    path, key = issued
     code, out, _ = _inspect(capsys, path, "--json")
     assert code == 0
-    assert MicroCredential.parse(json.loads(out)) == MicroCredential.parse(EXAMPLE).with_issuer_id(
-        key.did
-    )
+    expected = MicroCredential.parse(EXAMPLE).with_issuer_id(key.did)
+    assert MicroCredential.parse(json.loads(out)) == expected
 
 
 def test_inspect_a_europass_edc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
