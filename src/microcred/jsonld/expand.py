@@ -66,7 +66,7 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         super().__init__(on_property_dropped=self._property_dropped)
         self._stack: list[tuple[Any, Any]] = []
         self.losses: list[tuple[Path, str]] = []
-        self._unsigned: dict[tuple[int, str], str | None] = {}  # (context, key) -> why
+        self._expanded_keys: dict[tuple[int, str], Any] = {}
 
     def _expand_object(
         self,
@@ -114,11 +114,19 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
     def _path_of(self, element: Any) -> Path:
         return element.path if isinstance(element, _Located) else ()
 
+    def _expand_key(self, active_ctx: Any, key: str) -> Any:
+        """IRI expansion of a key (vocab-relative), once per active context and key: the
+        contexts live through the expansion, so their ids are stable keys."""
+        memo = (id(active_ctx), key)
+        if memo not in self._expanded_keys:
+            self._expanded_keys[memo] = self._expand_iri(active_ctx, key, vocab=True)
+        return self._expanded_keys[memo]
+
     def _keys_expanding_to(self, active_ctx: Any, element: Any, expanded: str | None) -> list[str]:
         return [
             key
             for key in element
-            if key != "@context" and self._expand_iri(active_ctx, key, vocab=True) == expanded
+            if key != "@context" and self._expand_key(active_ctx, key) == expanded
         ]
 
     def _property_dropped(self, expanded_property: str | None) -> None:
@@ -136,34 +144,18 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         for key, value in element.items():
             if key == "@context" or value is None:  # null is "no value": nothing goes unsigned
                 continue
-            memo = (id(active_ctx), key)  # contexts live through the expansion: ids are stable
-            why = (
-                self._unsigned[memo]
-                if memo in self._unsigned
-                else self._unsigned_key(active_ctx, key)
-            )
-            self._unsigned[memo] = why
-            if why == "@set":
-                why = (
-                    None
-                    if set(element) <= {"@set", "@context"}
-                    else (f"{key!r} beside other keys is not a set object")
-                )
-            if why is not None:
-                self.losses.append(((*self._path_of(element), key), why))
-
-    def _unsigned_key(self, active_ctx: Any, key: str) -> str | None:
-        """Why `key` never reaches RDF in `active_ctx` ("@set" if only beside other keys)."""
-        expanded = self._expand_iri(active_ctx, key, vocab=True)
-        if not isinstance(expanded, str):
-            return None
-        if expanded.startswith("_:"):
-            return f"property {key!r} is a blank node identifier, which RDF cannot sign"
-        if expanded == "@set":
-            return "@set"
-        if expanded.startswith("@") and expanded not in _NODE_KEYWORDS:
-            return f"keyword {key!r} has no meaning in an object and would not be signed"
-        return None
+            expanded = self._expand_key(active_ctx, key)
+            if not isinstance(expanded, str):
+                continue
+            if expanded.startswith("_:"):
+                why = f"property {key!r} is a blank node identifier, which RDF cannot sign"
+            elif expanded == "@set" and set(element) - {"@set", "@context"}:
+                why = f"{key!r} beside other keys is not a set object"
+            elif expanded.startswith("@") and expanded not in _NODE_KEYWORDS:
+                why = f"keyword {key!r} has no meaning in an object and would not be signed"
+            else:
+                continue
+            self.losses.append(((*self._path_of(element), key), why))
 
     def _check_relative_iris(self, active_ctx: Any, element: Any, expanded: Any) -> None:
         """Report node ids, types and node references that stayed relative (base IRI is null)."""
