@@ -111,23 +111,24 @@ def allocate_status_entries(args: argparse.Namespace, key: KeyPair, count: int) 
     if _issuer_id(document) != key.did:
         raise _UsageError(
             f"{args.status_list} is issued by {_issuer_id(document)!r}, not by {key.did}:"
-            " verify() trusts only a list from the credential's own issuer"
+            " by default verify() trusts only a list from the credential's own issuer"
         )
     record = allocation_file(args.status_list)
     allocator = IndexAllocator(length, _recorded(record, url))
-    if args.status_index is not None:
-        if count != 1 or args.status_index in allocator.used:
-            raise _UsageError(f"--status-index {args.status_index} is taken, or used with --batch")
-        indexes = [args.status_index]
-    else:
+    wanted = args.status_index
+    if wanted is None:
         try:
             indexes = [allocator.allocate() for _ in range(count)]
         except MicrocredError as error:
             raise _UsageError(f"{args.status_list}: {error}") from None
-    try:
-        IndexAllocator(length, [*allocator.used, *indexes])  # every index in range
-    except MicrocredError as error:
-        raise _UsageError(f"--status-index: {error}") from None
+    elif count != 1:
+        raise _UsageError("--status-index gives one credential its index: not with --batch")
+    elif not 0 <= wanted < length:
+        raise _UsageError(f"--status-index {wanted} is outside 0 to {length - 1}")
+    elif wanted in allocator.used:
+        raise _UsageError(f"--status-index {wanted} is taken")
+    else:
+        indexes = [wanted]
     _emit({"statusListCredential": url, "used": sorted({*allocator.used, *indexes})}, str(record))
     return [status_entry(url, index, purpose=purpose) for index in indexes]
 

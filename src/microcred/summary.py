@@ -63,8 +63,12 @@ def _text(value: LangText | None, language: str) -> list[str]:
     return [value.best(language)] if value is not None else []
 
 
+def _place(org: Organisation) -> str:
+    return org.country.label + (f", {org.region}" if org.region else "")
+
+
 def _organisation(org: Organisation, language: str) -> str:
-    where = org.country.label + (f", {org.region}" if org.region else "")
+    where = _place(org)
     return f"{org.legal_name.best(language)} ({where})" + (f" {org.id}" if org.id else "")
 
 
@@ -87,7 +91,7 @@ def _element_lines(mc: MicroCredential, language: str) -> dict[str, list[str]]:
     return {
         "M1": [learner_name(mc, language) + (f" ({mc.learner.id})" if mc.learner.id else "")],
         "M2": [mc.title.best(language)],
-        "M3": [mc.issuer.country.label + (f", {mc.issuer.region}" if mc.issuer.region else "")],
+        "M3": [_place(mc.issuer)],
         "M4": [_organisation(org, language) for org in mc.awarding_bodies],
         "M5": [mc.date_of_issuing.isoformat()],
         "M6": [outcome.title.best(language) for outcome in mc.learning_outcomes],
