@@ -16,6 +16,8 @@ import pytest
 
 from microcred import api
 from microcred.did import ResolutionFailure, VerificationMethod, resolve_did_key
+from microcred.jsonld import rdfc
+from microcred.jsonld.expand import to_rdf
 from microcred.jsonld.loader import DocumentLoader
 from microcred.keys import PublicKey
 
@@ -84,6 +86,14 @@ def test_1edtech_vectors_pass_the_proof_check(
     result = api.verify(
         signed, loader=reference_loader, resolver=_vector_resolver(reference_dir), now=NOW
     )
+    if kind == "clrv2p0":
+        # CLR 2.0's context puts the embedded credentials in the CLR's own graph, where the
+        # learner's node (one id) is described differently in each: an RDFC signature cannot
+        # tell which credential says what, so the JSON is not in canonical form.
+        [problem] = result.checks["proof"].problems
+        assert problem.code == "NON_CANONICAL_FORM", result.to_dict()
+        assert problem.path[:2] == ("credentialSubject", "verifiableCredential")
+        return
     assert result.checks["proof"].status == "passed", result.to_dict()
     # Here the key's controller IS the issuer, as the vector's keyPair.json says.
     assert result.checks["issuer"].status == "passed"
@@ -101,7 +111,8 @@ def test_1edtech_vector_hashes_reproduce(
     proof = signed["proof"][0] if isinstance(signed["proof"], list) else signed["proof"]
     document = {k: v for k, v in signed.items() if k != "proof"}
     suite = CRYPTOSUITES["eddsa-rdfc-2022"]
-    canonical = suite.transform(document, key_type="Ed25519", loader=reference_loader)
+    # The document as signed, through pyld's general path (the CLR is not in canonical form).
+    canonical = rdfc.canonicalize(to_rdf(document, loader=reference_loader)).encode()
     assert canonical.decode() == (folder / "document-canon.txt").read_text(encoding="utf-8")
     hash_data = suite.hash(
         suite.proof_configuration(proof, document, key_type="Ed25519", loader=reference_loader),

@@ -231,9 +231,7 @@ def _verify(
     proof, results = _check_proofs(
         document, resolver=resolver, loader=loader, now=now, max_clock_skew=skew, **proof_options
     )
-    contexts = check_contexts(
-        document, loader, expanded=any(r.verified and r.expanded for r in results)
-    )
+    contexts = check_contexts(document, loader, results)
     checks = [
         structure,
         contexts,
@@ -275,7 +273,7 @@ def _verify_sealed(
             check.under("payload")
             for check in (
                 check_structure(credential),
-                check_contexts(credential, loader),
+                check_contexts(credential, loader, signed_as_text=True),
                 _check_status(credential, status),
                 check_eu_standard(credential, profile),
             )

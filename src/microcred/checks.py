@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from microcred.errors import MicrocredError, Path
-from microcred.jsonld.expand import to_rdf
-from microcred.jsonld.loader import DocumentLoader, StaticLoader
+from microcred.jsonld.compacted import to_rdf
+from microcred.jsonld.loader import DocumentLoader
 from microcred.proofs import ProofResult
 from microcred.result import Check, CheckStatus, Problem
 
@@ -105,27 +105,29 @@ def check_structure(document: Any) -> Check:
 
 
 def check_contexts(
-    document: Mapping[str, Any], loader: DocumentLoader, *, expanded: bool = False
+    document: Mapping[str, Any],
+    loader: DocumentLoader,
+    proofs: Sequence[ProofResult] = (),
+    *,
+    signed_as_text: bool = False,
 ) -> Check:
-    """Every context is bundled or served by the caller's loader, and expansion loses nothing.
+    """Every context is served by the loader, is an inline copy of a pinned one or only adds
+    terms, and the document reads without loss (DI §2.4; microcred.jsonld.compacted).
 
-    `expanded`: a verified RDF-canonicalised proof already expanded the document (without
-    its proofs) safely, so it is not expanded a second time.
+    A document signed as an RDF graph (or not signed) must be in canonical compacted form,
+    so what the checks read is what is signed; one signed only as JSON text (JCS proofs, or
+    `signed_as_text` for a JAdES seal) needs safe expansion. A verified RDFC proof already
+    read the document (without its proofs, which its proof configuration read) this way, so
+    it is not read a second time.
     """
-    problems = []
-    served = loader.urls if isinstance(loader, StaticLoader) else frozenset()
-    for i, entry in enumerate(_as_list(document.get("@context"))):
-        if isinstance(entry, str) and entry not in served:
-            try:
-                loader(entry)
-            except MicrocredError as error:
-                problems.append(Problem(error.code, error.message, ("@context", i)))
-    if not problems and not expanded:
-        try:
-            to_rdf(document, loader=loader)
-        except MicrocredError as error:
-            problems.append(error.to_problem())
-    return Check.from_problems("contexts", problems)
+    if any(p.verified and p.canonicalization == "rdfc" for p in proofs):
+        return Check("contexts", CheckStatus.PASSED)
+    as_text = signed_as_text or (bool(proofs) and all(p.canonicalization == "jcs" for p in proofs))
+    try:
+        to_rdf(document, loader, strict=not as_text)
+    except MicrocredError as error:
+        return Check.from_problems("contexts", [error.to_problem()])
+    return Check("contexts", CheckStatus.PASSED)
 
 
 def check_issuer(document: Mapping[str, Any], proofs: Sequence[ProofResult]) -> Check:

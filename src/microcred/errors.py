@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CanonicalizationError",
     "CanonicalizationLimitError",
+    "ContextLimitError",
     "DataLossError",
     "FieldError",
     "InvalidCertificateError",
@@ -27,15 +28,19 @@ __all__ = [
     "InvalidRdfTermError",
     "JsonLdError",
     "KeyTypeMismatchError",
+    "LimitExceededError",
     "MalformedDocumentError",
     "MalformedProofError",
     "MicrocredError",
     "MissingDependencyError",
     "NQuadsSyntaxError",
+    "NonCanonicalFormError",
     "Path",
     "ProofGenerationError",
+    "ProofLimitError",
     "ProtectedTermRedefinitionError",
     "SealError",
+    "StatusLimitError",
     "StatusListFullError",
     "StatusListLengthError",
     "StatusRangeError",
@@ -158,6 +163,39 @@ class DataLossError(JsonLdError):
     """JSON-LD expansion would silently drop data (undefined term, relative IRI): DI §2.4.3."""
 
     code: ClassVar[str] = "DATA_LOSS_DETECTION_ERROR"
+
+
+class NonCanonicalFormError(JsonLdError):
+    """A document is not in the canonical compacted form microcred signs and verifies: some
+    value sits where a reader of the JSON would not look for it (`@nest`, an IRI as a key, a
+    second spelling of a term, ...), so the JSON could say other than what is signed."""
+
+    code: ClassVar[str] = "NON_CANONICAL_FORM"
+
+
+class LimitExceededError(MicrocredError):
+    """Hostile input reached one of the limits of a single verify() call; each limit has
+    its own subclass and code."""
+
+    code: ClassVar[str] = "LIMIT_EXCEEDED"
+
+
+class ContextLimitError(LimitExceededError):
+    """Too many contexts, or too many distinct active contexts, for one document."""
+
+    code: ClassVar[str] = "CONTEXT_LIMIT_EXCEEDED"
+
+
+class ProofLimitError(LimitExceededError):
+    """More proofs, or previousProof references, than one verification accepts."""
+
+    code: ClassVar[str] = "PROOF_LIMIT_EXCEEDED"
+
+
+class StatusLimitError(LimitExceededError):
+    """More credentialStatus entries (status list loads) than one verification makes."""
+
+    code: ClassVar[str] = "STATUS_LIMIT_EXCEEDED"
 
 
 class CanonicalizationError(MicrocredError):

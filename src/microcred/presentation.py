@@ -309,9 +309,7 @@ def verify_presentation(
         )
         checks = [
             structure,
-            check_contexts(
-                presentation, loader, expanded=any(p.verified and p.expanded for p in proofs)
-            ),
+            check_contexts(presentation, loader, proofs),
             proof,
             holder,
             _check_credentials(credentials),

@@ -168,9 +168,10 @@ class ProofResult:
     controller: str | None
     verified: bool
     problems: tuple[Problem, ...] = field(default=())
-    expanded: bool = False
-    """The proof's transformation expanded the document as JSON-LD (RDF canonicalisation),
-    so a verified proof also shows the unsecured document expands without loss."""
+    canonicalization: str | None = None
+    """How the proof's suite reads the document: "rdfc" signs its RDF graph (so a verified
+    proof also shows the unsecured document is in canonical compacted form), "jcs" its JSON
+    text; None when the suite is unknown."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -343,7 +344,7 @@ def _verify_one(
     """Verify Proof (DI §4.4) for one proof of the set."""
     claims: Mapping[str, Any] = proof if isinstance(proof, Mapping) else {}
     controller: str | None = None
-    expanded = False
+    canonicalization: str | None = None
     try:
         if not isinstance(proof, Mapping):
             raise _ProofProblem("MALFORMED_PROOF_ERROR", "a proof must be a JSON object", at)
@@ -360,6 +361,7 @@ def _verify_one(
                 f"cryptosuite {name!r} is not supported",
                 (*at, "cryptosuite"),
             )
+        canonicalization = getattr(suite, "canonicalization", None)
         _check_options(proof, at, expect)
         method = _resolve(proof, at, suite, expect)
         controller = method.controller
@@ -372,7 +374,6 @@ def _verify_one(
                 "PROOF_VERIFICATION_ERROR", "the signature does not verify", (*at, "proofValue")
             )
         problems: tuple[Problem, ...] = ()
-        expanded = getattr(suite, "canonicalization", None) == "rdfc"
     except _ProofProblem as failure:
         problems = (failure.problem,)
     except MicrocredError as error:  # e.g. a malformed proofValue
@@ -386,7 +387,7 @@ def _verify_one(
         controller=controller,
         verified=not problems,
         problems=problems,
-        expanded=expanded,
+        canonicalization=canonicalization,
     )
 
 

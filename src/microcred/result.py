@@ -153,8 +153,9 @@ class VerificationResult:
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """Every problem of every check, in check order."""
-        return tuple(p for c in self.checks.values() for p in c.problems)
+        """Every problem of every check, in check order; one found by two checks (a proof
+        and the contexts check reading the same document) is listed once."""
+        return tuple(dict.fromkeys(p for c in self.checks.values() for p in c.problems))
 
     @property
     def warnings(self) -> tuple[Problem, ...]:

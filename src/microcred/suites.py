@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from microcred.errors import InvalidMultibaseError, MalformedProofError, UnsupportedCryptosuiteError
 from microcred.jsonld import jcs, rdfc
-from microcred.jsonld.expand import to_rdf
+from microcred.jsonld.compacted import to_rdf
 from microcred.jsonld.loader import DocumentLoader
 from microcred.keys import KeyType, PublicKey, Signer
 from microcred.multibase import decode_base58btc, encode_base58btc
@@ -87,7 +87,7 @@ class DataIntegritySuite:
     def _canonical(self, value: Mapping[str, Any], key_type: str, loader: DocumentLoader) -> bytes:
         if self.canonicalization == "jcs":
             return jcs.canonicalize(value)
-        quads = to_rdf(value, loader=loader)
+        quads = to_rdf(value, loader)
         return rdfc.canonicalize(quads, hash_algorithm=_hash_name(key_type)).encode("utf-8")
 
     def transform(

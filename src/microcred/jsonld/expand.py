@@ -22,8 +22,8 @@ from microcred.errors import (
     ProtectedTermRedefinitionError,
     UnknownContextError,
 )
-from microcred.jsonld import fast
-from microcred.jsonld.fast import MAX_DEPTH, pyld_options
+from microcred.jsonld import compacted
+from microcred.jsonld.compacted import MAX_DEPTH, pyld_options
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
 from microcred.jsonld.nquads import XSD_STRING, Dataset, Quad, blank_node, iri, literal
 
@@ -332,15 +332,17 @@ def _term(node: Mapping[str, str]) -> str:
 def to_rdf(document: Any, *, loader: DocumentLoader | None = None, direct: bool = True) -> Dataset:
     """The RDF dataset of a JSON-LD document, after safe expansion, as quads.
 
+    Documents in canonical compacted form take the direct path (`jsonld.compacted`, what
+    signing and verification use); others, and `direct=False`, take pyld's general path.
     `@direction` becomes an i18n datatype (as Digital Bazaar does) so a text's direction
-    is signed too. Documents on bundled contexts take the direct path (`jsonld.fast`);
-    `direct=False` forces pyld's general path, which every other document takes.
+    is signed too.
     """
     loader = loader if loader is not None else BundledLoader()
     if direct:
-        found = fast.to_rdf(document, loader)
-        if found is not None:
-            return found
+        try:
+            return compacted.to_rdf(document, loader)
+        except MicrocredError:
+            pass  # the general path decides, and names the problem its own way
     dataset = _run(document, loader, _pyld.JsonLdProcessor.to_rdf, rdfDirection="i18n-datatype")
     quads: list[Quad] = []
     for graph_name, triples in dataset.items():

@@ -14,9 +14,10 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any, Protocol, TypedDict
 
-from microcred.errors import InvalidContextError, UnknownContextError
+from microcred.errors import InvalidContextError, InvalidOptionError, UnknownContextError
 
 __all__ = [
     "BundledLoader",
@@ -26,6 +27,7 @@ __all__ = [
     "StaticLoader",
     "bundled_context_urls",
     "chain",
+    "pinned_contexts",
 ]
 
 
@@ -98,10 +100,20 @@ class StaticLoader:
 
     def __init__(self, documents: Mapping[str, Any]) -> None:
         self._documents = dict(documents)
+        # pyld's processed contexts and the direct path's active contexts (jsonld.compacted)
+        # for these fixed documents: processing each context once per loader, not once per
+        # document, is most of JSON-LD's cost.
+        self.context_cache = ContextCache()
+        self.memo: dict[Any, Any] = {}
 
     @property
     def urls(self) -> frozenset[str]:
         return frozenset(self._documents)
+
+    @property
+    def documents(self) -> Mapping[str, Any]:
+        """The pinned URL -> document mapping (read-only view)."""
+        return MappingProxyType(self._documents)
 
     def __call__(self, url: str, options: Mapping[str, Any] | None = None) -> RemoteDocument:
         try:
@@ -113,20 +125,31 @@ class StaticLoader:
 
 class BundledLoader(StaticLoader):
     """The default loader: the bundled contexts (credentials v1/v2, data integrity, multikey,
-    DID, status list, microcred) plus any `extra` documents the caller pins; no network."""
+    DID, status list, microcred) plus any `extra` documents the caller pins; no network.
 
-    def __init__(self, extra: Mapping[str, Any] | None = None) -> None:
-        super().__init__({**_bundled(), **(extra or {})})
-        # pyld's processed-context cache for this loader's (immutable) documents: processing
-        # each context once per loader, not once per document, is most of JSON-LD's cost.
-        self.context_cache = ContextCache()
-        # The direct JSON-LD -> RDF path (jsonld.fast) memoises active contexts here.
-        self.memo: dict[Any, Any] = {}
+    A bundled URL keeps its pinned document: an `extra` document for it must be the same,
+    unless the caller opts out with `replace_pinned=True` (e.g. to test a context draft).
+    """
+
+    def __init__(
+        self, extra: Mapping[str, Any] | None = None, *, replace_pinned: bool = False
+    ) -> None:
+        bundled = _bundled()
+        for url, document in (extra or {}).items():
+            if url in bundled and document != bundled[url] and not replace_pinned:
+                raise InvalidOptionError(
+                    f"{url} is a pinned context: a loader cannot replace it "
+                    "(BundledLoader(..., replace_pinned=True) opts out)",
+                    path=(url,),
+                )
+        super().__init__({**bundled, **(extra or {})})
 
 
 class _Chain:
     def __init__(self, loaders: tuple[DocumentLoader, ...]) -> None:
         self.loaders = loaders
+        self.context_cache = ContextCache()
+        self.memo: dict[Any, Any] = {}
 
     def __call__(self, url: str, options: Mapping[str, Any] | None = None) -> RemoteDocument:
         for loader in self.loaders:
@@ -143,3 +166,13 @@ def chain(*loaders: DocumentLoader) -> DocumentLoader:
     Put `BundledLoader()` first so a caller's loader can add URLs but never replace a pinned one.
     """
     return _Chain(loaders)
+
+
+def pinned_contexts(loader: DocumentLoader) -> Mapping[str, Any]:
+    """URL -> document of every context pinned in `loader` (its fixed mappings, through
+    chains) and the bundled ones: what an inline copy of a context may be read as."""
+    found: dict[str, Any] = {}
+    for part in reversed(getattr(loader, "loaders", (loader,))):
+        if isinstance(part, StaticLoader):
+            found.update(part.documents)
+    return {**found, **_bundled()}
