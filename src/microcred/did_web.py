@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +43,13 @@ _SECRET_MEMBERS = frozenset(
 )
 _MAX_DID_CHARS = 2048
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+# WHATWG URL "ends in a number": a host whose last label is digits or 0x-hex is parsed as IPv4.
+_IPV4_NUMBER = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*")
 _PORT = re.compile(r"[0-9]{1,5}")
 _SEGMENT = re.compile(r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+")  # DID Core idchar
+# Characters a path segment must not percent-encode: they split or end the path (/ \ ? #), or
+# a server that decodes twice (%) or strips path parameters (;) would read `..` or `/`.
+_UNSAFE_IN_SEGMENT = frozenset("/\\?#%;")
 
 
 def did_web_to_url(did: str) -> str:
@@ -51,27 +57,60 @@ def did_web_to_url(did: str) -> str:
 
     ":" separates path segments, a port's colon is percent-encoded (`%3A`), and a DID without
     a path is served from `/.well-known/did.json`. Raises InvalidDidError for anything else
-    (another method, a DID URL, an IP address, a bad port, `.`/`..` or empty segments).
+    (another method, a DID URL, an IP address in any form, a single-label or `.localhost`
+    host, a bad port, `.`/`..` or empty segments, segments encoding `/ \\ ? #` or controls).
     """
     if not isinstance(did, str) or len(did) > _MAX_DID_CHARS or not did.startswith("did:web:"):
         raise InvalidDidError(f"{_shown(did)} is not a did:web DID")
     host, *segments = did[len("did:web:") :].split(":")
+    authority = _authority(did, host)
+    for segment in segments:
+        _check_segment(did, segment)
+    path = "/".join(segments) if segments else ".well-known"
+    return f"https://{authority}/{path}/did.json"
+
+
+def _authority(did: str, host: str) -> str:
+    """`name[%3Aport]` as a URL authority. §3.1 allows a domain name only, never an IP address:
+    WHATWG URL parsers read `127.1`, `0x7f000001` or `a.0x7f` as IPv4, so the last label must
+    not be a number; a single label or `localhost` (RFC 6761 §6.3) is a local name."""
     name, sep, port = host.replace("%3a", "%3A").partition("%3A")
     labels = name.split(".")
     if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
         raise InvalidDidError(f"{did!r}: {name!r} is not a domain name (RFC 1035/1123)")
-    if labels[-1].isdigit():
-        raise InvalidDidError(f"{did!r}: a did:web names a domain, never an IP address")
+    if _IPV4_NUMBER.fullmatch(labels[-1]):
+        raise InvalidDidError(
+            f"{did!r}: {name!r} ends in a number, which URL parsers read as an IPv4 address; "
+            "a did:web names a domain, never an IP address"
+        )
+    if len(labels) < 2 or labels[-1].lower() == "localhost":
+        raise InvalidDidError(
+            f"{did!r}: {name!r} is a local host name; a did:web names a fully qualified domain"
+        )
     if sep and (_PORT.fullmatch(port) is None or not 0 < int(port) < 65536):
         raise InvalidDidError(f"{did!r}: the port {port!r} is not a number from 1 to 65535")
-    for segment in segments:
-        if _SEGMENT.fullmatch(segment) is None or unquote(segment) in (".", ".."):
-            raise InvalidDidError(f"{did!r}: {segment!r} is not a usable path segment")
-        if "/" in unquote(segment):
-            raise InvalidDidError(f"{did!r}: a path segment must not encode '/'")
-    authority = f"{name}:{port}" if sep else name
-    path = "/".join(segments) if segments else ".well-known"
-    return f"https://{authority}/{path}/did.json"
+    return f"{name}:{port}" if sep else name
+
+
+def _check_segment(did: str, segment: str) -> None:
+    """A path segment is DID Core idchar or %XX, and decodes (UTF-8, so no overlong `.` or `/`)
+    to text that is neither `.`/`..` nor holds a control or another unsafe character."""
+    if _SEGMENT.fullmatch(segment) is None:
+        raise InvalidDidError(f"{did!r}: {segment!r} is not a path segment (idchar or %XX)")
+    try:
+        decoded = unquote(segment, errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidDidError(
+            f"{did!r}: the path segment {segment!r} does not percent-decode to UTF-8"
+        ) from None
+    if decoded in (".", ".."):
+        raise InvalidDidError(f"{did!r}: the path segment {segment!r} is a dot segment")
+    for char in decoded:
+        if char in _UNSAFE_IN_SEGMENT or unicodedata.category(char) == "Cc":
+            raise InvalidDidError(
+                f"{did!r}: the path segment {segment!r} encodes {char!r}, which a path segment "
+                "must not hold"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,11 @@
 
 Multikey = multibase base58btc of a multicodec varint header and the raw key (CID 1.0 §2.2.2;
 encoding rules in `microcred.multikey`). Public EC keys are compressed SEC1 points; the
-uncompressed form is refused because CID says "any other encodings MUST NOT be allowed".
+uncompressed form is refused because CID says "any other encodings MUST NOT be allowed";
+Ed25519 keys of small order are refused because forged signatures verify under them.
 A secret key offered where a public key is expected is an error, and secret material leaves
-a `KeyPair` only through `export_secret_multikey()` or `to_jwk(include_secret=True)`.
+a `KeyPair` only through `export_secret_multikey()` or `to_jwk(include_secret=True)`: no
+message, repr or str shows any of it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ _EC_CURVES: Mapping[str, tuple[type[ec.EllipticCurve], type[hashes.HashAlgorithm
     "P-384": (ec.SECP384R1, hashes.SHA384),
 }
 _CURVE_NAMES: Mapping[str, KeyType] = {"secp256r1": "P-256", "secp384r1": "P-384"}
+# edwards25519 (RFC 8032 §5.1): the field prime p and the y-coordinates of the 8 points of
+# small order (the torsion subgroup, cofactor 8): 1 (identity), p - 1 (order 2), 0 (the two
+# points of order 4) and the two y values of the four points of order 8 (they sum to p). The
+# same list as libsodium's ge25519_has_small_order(); tests/security recomputes it.
+_ED25519_P = 2**255 - 19
+_ED25519_ORDER_8_Y = 0x7A03AC9277FDC74EC6CC392CFA53202A0F67100D760B3CBA4FD84D3D706A17C7
+_ED25519_SMALL_ORDER_Y = frozenset(
+    {0, 1, _ED25519_P - 1, _ED25519_ORDER_8_Y, _ED25519_P - _ED25519_ORDER_8_Y}
+)
 _PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 
 
@@ -76,7 +87,9 @@ class PublicKey:
         if len(raw) != encoding.public.length:
             _fail(f"a {key_type} public key has {encoding.public.length} bytes, got {len(raw)}")
         key: ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
-        if key_type != "Ed25519" and raw[0] not in (2, 3):
+        if key_type == "Ed25519":
+            _check_ed25519_point(raw)
+        elif raw[0] not in (2, 3):
             _fail(f"a {key_type} public key must be a compressed point (0x02/0x03 first byte)")
         try:
             if key_type == "Ed25519":
@@ -152,7 +165,12 @@ class PublicKey:
         return jwk
 
     def verify(self, signature: bytes, data: bytes) -> bool:
-        """True iff `signature` signs `data` (formats as in `Signer`); never raises."""
+        """True iff `signature` signs `data` (formats as in `Signer`); never raises.
+
+        ECDSA signatures with a high S are accepted, so (r, n - s) is a second valid signature:
+        WebCrypto, many JavaScript issuers and the W3C vectors' RFC 6979 signatures do not
+        normalise S, so refusing them would break interop (a proofValue is never an id).
+        """
         if not isinstance(signature, _BYTES) or not isinstance(data, _BYTES):
             return False
         signature, data = bytes(signature), bytes(data)
@@ -318,6 +336,16 @@ def _private_from_bytes(key_type: KeyType, secret: bytes) -> _PrivateKey:
         return ec.derive_private_key(int.from_bytes(secret, "big"), _EC_CURVES[key_type][0]())
     except ValueError:
         _fail(f"the secret scalar is out of range for {key_type}")
+
+
+def _check_ed25519_point(raw: bytes) -> None:
+    """Refuse a non-canonical y (RFC 8032 §5.1.3 step 1) and the points of small order, under
+    which R = identity, S = 0 verifies for any message."""
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    if y >= _ED25519_P:
+        _fail("an Ed25519 public key must encode y below 2^255 - 19 (RFC 8032 §5.1.3)")
+    if y in _ED25519_SMALL_ORDER_Y:
+        _fail("this Ed25519 public key is a point of small order: forged signatures verify")
 
 
 def _compressed_point(key: ec.EllipticCurvePublicKey, key_type: KeyType) -> bytes:

@@ -2,8 +2,10 @@
 
 CID 1.0 §2.4 (Multibase) and the multiformats unsigned-varint rules used by Multikey headers
 (CID §2.2.2). Decoding is strict: one header, only alphabet characters, canonical form, so a
-value has exactly one spelling. The `multiformats` package is not used: it loads large codec
-tables at import (about 75 ms); these few lines over `base58` cost well under 1 ms.
+value has exactly one spelling. Errors never quote the rejected value, which may be a secret
+key: they give its length, header character and the position of a bad character at most.
+The `multiformats` package is not used: it loads large codec tables at import (about 75 ms);
+these few lines over `base58` cost well under 1 ms.
 """
 
 from __future__ import annotations
@@ -42,14 +44,16 @@ def encode_base58btc(data: bytes) -> str:
 def decode_base58btc(value: str) -> bytes:
     """Decode a `z` multibase value; raise InvalidMultibaseError for anything else."""
     if not isinstance(value, str) or not value.startswith("z"):
-        raise InvalidMultibaseError(f"not a base58btc multibase value ('z…'): {_show(value)}")
+        raise InvalidMultibaseError(f"not a base58btc multibase value ('z…'): {_describe(value)}")
     body = value[1:]
     if len(body) > _MAX_BASE58_CHARS:
         raise InvalidMultibaseError(
             f"base58btc value is {len(body)} characters long; the limit is {_MAX_BASE58_CHARS}"
         )
     if _BASE58_BODY.fullmatch(body) is None:
-        raise InvalidMultibaseError(f"{_show(value)} has characters outside the base58btc alphabet")
+        raise InvalidMultibaseError(
+            f"base58btc value: {_bad_character(value, 1, _BASE58_BODY)} is outside its alphabet"
+        )
     return base58.b58decode(body)
 
 
@@ -61,7 +65,7 @@ def encode_base64url(data: bytes) -> str:
 def decode_base64url(value: str) -> bytes:
     """Decode a `u` multibase value (no padding, canonical trailing bits) or raise."""
     if not isinstance(value, str) or not value.startswith("u"):
-        raise InvalidMultibaseError(f"not a base64url multibase value ('u…'): {_show(value)}")
+        raise InvalidMultibaseError(f"not a base64url multibase value ('u…'): {_describe(value)}")
     return base64url_decode(value[1:])
 
 
@@ -72,11 +76,18 @@ def base64url_encode(data: bytes) -> str:
 
 def base64url_decode(text: str) -> bytes:
     """Inverse of base64url_encode, strict: alphabet only, no padding, zero trailing bits."""
-    if not isinstance(text, str) or _BASE64URL_BODY.fullmatch(text) is None or len(text) % 4 == 1:
-        raise InvalidMultibaseError(f"{_show(text)} is not unpadded base64url text")
+    if not isinstance(text, str):
+        raise InvalidMultibaseError(f"base64url text is a string, not {_describe(text)}")
+    if _BASE64URL_BODY.fullmatch(text) is None:
+        raise InvalidMultibaseError(
+            f"base64url text: {_bad_character(text, 0, _BASE64URL_BODY)} is outside its "
+            "alphabet (no padding)"
+        )
+    if len(text) % 4 == 1:
+        raise InvalidMultibaseError(f"base64url text of {len(text)} characters is truncated")
     data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     if base64url_encode(data) != text:
-        raise InvalidMultibaseError(f"{_show(text)} is not canonical base64url (trailing bits set)")
+        raise InvalidMultibaseError("base64url text is not canonical (trailing bits set)")
     return data
 
 
@@ -87,7 +98,8 @@ def decode_multibase(value: str) -> bytes:
     if isinstance(value, str) and value.startswith("z"):
         return decode_base58btc(value)
     raise InvalidMultibaseError(
-        f"unsupported multibase header in {_show(value)}: only 'z' (base58btc) and 'u' (base64url)"
+        f"unsupported multibase header in {_describe(value)}: only 'z' (base58btc) and 'u' "
+        "(base64url)"
     )
 
 
@@ -118,7 +130,16 @@ def decode_varint(data: bytes) -> tuple[int, int]:
     raise InvalidMultibaseError("truncated or over-long varint")
 
 
-def _show(value: object) -> str:
-    """A short printable form of a rejected value for error messages."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+def _describe(value: object) -> str:
+    """A rejected value for a message without its content (it may be a secret key)."""
+    if not isinstance(value, str):
+        return f"a {type(value).__name__}"
+    if not value:
+        return "an empty string"
+    return f"a string of {len(value)} characters starting with {value[0]!r}"
+
+
+def _bad_character(text: str, start: int, body: re.Pattern[str]) -> str:
+    """Where the first character outside `body`'s alphabet is, e.g. "character 50 of 50"."""
+    position = next(i for i in range(start, len(text)) if body.fullmatch(text[i]) is None)
+    return f"character {position + 1} of {len(text)}"

@@ -2,7 +2,8 @@
 
 Encoding rules only, no cryptography (that is `microcred.keys`): the header table in
 `microcred/data/multikey.json`, Multikey decoding with header and length checks, the JWK
-`kty`/`crv`/`alg` rules and exact-length members, and key type names.
+`kty`/`crv`/`alg` rules and exact-length members, and key type names. Messages never quote a
+Multikey or a JWK's `x`, `y` or `d`: they may be secret key material.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def decode_multikey(value: str) -> DecodedMultikey:
         )
     try:
         data = decode_base58btc(value)
-        code, used = decode_varint(data)
+        _, used = decode_varint(data)
     except InvalidMultibaseError as error:
         raise InvalidKeyError(f"malformed Multikey: {error.message}") from None
     header, raw = data[:used], data[used:]
@@ -103,7 +104,8 @@ def decode_multikey(value: str) -> DecodedMultikey:
                         f"a {codec.name} Multikey has {codec.length} key bytes, not {len(raw)}"
                     )
                 return DecodedMultikey(encoding, is_secret, raw)
-    raise InvalidKeyError(f"unsupported Multikey header 0x{code:x}; use Ed25519, P-256 or P-384")
+    # Not the header's value: without a known header, those bytes may be part of a secret key.
+    raise InvalidKeyError("unsupported Multikey header; use an Ed25519, P-256 or P-384 Multikey")
 
 
 def jwk_encoding(jwk: Mapping[str, Any]) -> KeyEncoding:

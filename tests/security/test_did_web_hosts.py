@@ -1,0 +1,104 @@
+"""did:web hosts (security review, finding 4): a domain name, never an IP address or local name.
+
+did:web §3.1 forbids IP addresses. A fetch goes through a URL parser, and WHATWG URL parsers
+read any host whose last label is a number (decimal, 0x-hex, octal, short forms) as IPv4, so
+each such spelling of 127.0.0.1 would reach the loopback interface.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from microcred.did import ResolutionFailure, VerificationMethod
+from microcred.did_web import DidWebResolver, did_web_document, did_web_to_url
+from microcred.errors import InvalidDidError
+from microcred.keys import KeyPair
+
+IP = "IPv4 address"
+LOCAL = "local host name"
+NOT_DOMAIN = "not a domain name"
+
+REFUSED_HOSTS = [
+    # dotted IPv4, and the other spellings WHATWG's IPv4 parser accepts for 127.0.0.1
+    ("127.0.0.1", IP),
+    ("169.254.169.254", IP),
+    ("2130706433", IP),  # one decimal number
+    ("0x7f000001", IP),  # one hex number
+    ("0X7F000001", IP),
+    ("017700000001", IP),  # one octal number (digits only)
+    ("0177.0.0.1", IP),  # octal parts
+    ("0x7f.0x0.0x0.0x1", IP),  # hex parts
+    ("127.1", IP),  # short forms
+    ("127.0.1", IP),
+    ("0x7f.1", IP),  # mixed
+    ("0177.0x0.1", IP),
+    ("example.0x7f", IP),  # ends in a number: WHATWG parses (and refuses) it as IPv4
+    ("example.0x", IP),
+    ("example.09", IP),
+    ("example.123", IP),
+    ("127.0.0.1%3A8443", IP),
+    # single labels and localhost (RFC 6761 §6.3)
+    ("localhost", LOCAL),
+    ("LOCALHOST", LOCAL),
+    ("intranet", LOCAL),
+    ("localhost%3A8443", LOCAL),
+    ("wallet.localhost", LOCAL),
+    # IPv6 literals, percent-encoded hosts, a trailing dot, nothing
+    ("[::1]", NOT_DOMAIN),
+    ("[::ffff:127.0.0.1]", NOT_DOMAIN),
+    ("%5B%3A%3A1%5D", NOT_DOMAIN),
+    ("127%2E0%2E0%2E1", NOT_DOMAIN),
+    ("example%2Ecom", NOT_DOMAIN),
+    ("127.0.0.1.", NOT_DOMAIN),
+    ("example.com.", NOT_DOMAIN),
+    ("", NOT_DOMAIN),
+]
+
+
+def never_fetch(url: str) -> bytes:
+    raise AssertionError(f"fetched {url}")
+
+
+@pytest.mark.parametrize(("host", "problem"), REFUSED_HOSTS)
+def test_refused_hosts(host: str, problem: str) -> None:
+    did = f"did:web:{host}"
+    with pytest.raises(InvalidDidError, match=problem):
+        did_web_to_url(did)
+    failure = DidWebResolver(never_fetch)(f"{did}#key-1")
+    assert isinstance(failure, ResolutionFailure)
+    assert failure.code == "INVALID_DID"
+    assert problem in failure.message
+
+
+def test_ipv6_with_colons_is_refused() -> None:
+    """Unencoded colons split an IPv6 literal into path segments: the host is `[` or empty."""
+    for did in ("did:web:[::1]", "did:web:::1", "did:web:[0:0:0:0:0:0:0:1]%3A443"):
+        with pytest.raises(InvalidDidError):
+            did_web_to_url(did)
+        assert isinstance(DidWebResolver(never_fetch)(f"{did}#key-1"), ResolutionFailure)
+
+
+VALID = [
+    ("did:web:example.com", "https://example.com/.well-known/did.json"),
+    ("did:web:example.com%3A8443", "https://example.com:8443/.well-known/did.json"),
+    ("did:web:example.com:user:alice", "https://example.com/user/alice/did.json"),
+    ("did:web:example.com%3A8443:a:b", "https://example.com:8443/a/b/did.json"),
+    ("did:web:sub.example.co.uk", "https://sub.example.co.uk/.well-known/did.json"),
+    ("did:web:127.0.0.1.example", "https://127.0.0.1.example/.well-known/did.json"),
+    ("did:web:0x7f.example", "https://0x7f.example/.well-known/did.json"),
+    ("did:web:example.com1", "https://example.com1/.well-known/did.json"),
+    ("did:web:example.0xg", "https://example.0xg/.well-known/did.json"),
+    ("did:web:xn--bcher-kva.example", "https://xn--bcher-kva.example/.well-known/did.json"),
+]
+
+
+@pytest.mark.parametrize(("did", "url"), VALID)
+def test_domain_names_keep_working(did: str, url: str) -> None:
+    assert did_web_to_url(did) == url
+    key = KeyPair.generate("Ed25519")
+    pages = {url: json.dumps(did_web_document(did, key.public_key)).encode()}
+    resolved = DidWebResolver(pages.__getitem__)(f"{did}#key-1")
+    assert isinstance(resolved, VerificationMethod), resolved
+    assert resolved.public_key == key.public_key
