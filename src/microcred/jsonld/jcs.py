@@ -4,13 +4,12 @@ ecdsa-jcs-2019 (EdDSA Cryptosuites §3.3, ECDSA Cryptosuites §3.3).
 Input is the data model of `json.loads` (dict with str keys, list/tuple, str, int, float,
 bool, None) and must be I-JSON (RFC 8785 §3.1, RFC 7493): NaN/Infinity, strings with lone
 surrogates, non-string keys, other types and cycles raise CanonicalizationError with the JSON
-path. JSON numbers are IEEE 754 doubles (§3.2.2.3), so an integer beyond ±(2**53 - 1) is
-serialised as the double it rounds to, exactly as ECMAScript's JSON.parse + JCS would: this
-keeps canonicalize(json.loads(out)) == out (ES prints 1e20 as "100000000000000000000", which
-Python reads back as an int) and interoperates with JavaScript signers. The digits of such
-integers are therefore not protected beyond double precision; carry exact big numbers as
-strings. Integers beyond the double range raise. The serializer is iterative, so nesting depth
-is bounded only by memory.
+path. JSON numbers are IEEE 754 doubles (§3.2.2.3): a large integer is accepted when its
+digits are how its double prints (ES prints 1e20 as "100000000000000000000", which Python
+reads back as an int, so canonicalize(json.loads(out)) == out), and refused with
+CanonicalizationError otherwise (9007199254740993 would be signed as ...992, so two JSON
+texts would share one signature); carry exact big numbers as strings. The serializer is
+iterative, so nesting depth is bounded only by memory.
 """
 
 from __future__ import annotations
@@ -141,11 +140,16 @@ def _serialize_primitive(value: Any, path: Path) -> str:
         if abs(value) <= MAX_SAFE_INTEGER:
             return str(int(value))
         try:
-            return _serialize_number(float(value))  # round to nearest, as JSON.parse does
+            text = _serialize_number(float(value))
         except OverflowError:
+            text = ""
+        if text != str(value):
             raise CanonicalizationError(
-                "integer is beyond the range of an IEEE 754 double", path=path
-            ) from None
+                f"integer {value} is not how any IEEE 754 double prints: a JSON reader would "
+                "round it (write it as a string)",
+                path=path,
+            )
+        return text
     if isinstance(value, float):
         if not math.isfinite(value):
             raise CanonicalizationError(f"{value!r} is not a JSON number", path=path)
