@@ -21,6 +21,7 @@ from microcred.suites import CRYPTOSUITES
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+CREATED = NOW - timedelta(hours=1)  # proofs are made before the moment they are verified at
 
 
 def credential(issuer: str, **changes: Any) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def ed25519() -> KeyPair:
 
 @pytest.fixture(scope="module")
 def signed(ed25519: KeyPair) -> dict[str, Any]:
-    return api.sign(credential(ed25519.did), key=ed25519)
+    return api.sign(credential(ed25519.did), key=ed25519, created=CREATED)
 
 
 def test_sign_then_verify(signed: dict[str, Any]) -> None:
@@ -68,16 +69,18 @@ def test_every_suite_and_key_type(suite: str, key_type: str) -> None:
     key = KeyPair.generate(key_type)
     if key_type not in CRYPTOSUITES[suite].key_types:
         with pytest.raises(KeyTypeMismatchError):
-            api.sign(credential(key.did), key=key, cryptosuite=suite)
+            api.sign(credential(key.did), key=key, cryptosuite=suite, created=CREATED)
         return
-    result = api.verify(api.sign(credential(key.did), key=key, cryptosuite=suite), now=NOW)
+    result = api.verify(
+        api.sign(credential(key.did), key=key, cryptosuite=suite, created=CREATED), now=NOW
+    )
     assert result.verified, result.to_dict()
 
 
 def test_sign_does_not_mutate_and_verify_does_not_mutate(ed25519: KeyPair) -> None:
     document = credential(ed25519.did)
     before = copy.deepcopy(document)
-    signed = api.sign(document, key=ed25519)
+    signed = api.sign(document, key=ed25519, created=CREATED)
     assert document == before
     frozen = copy.deepcopy(signed)
     api.verify(signed, now=NOW)
@@ -91,13 +94,19 @@ def _codes(document: Any, **options: Any) -> frozenset[str]:
 
 
 def test_wrong_proof_purpose(ed25519: KeyPair) -> None:
-    signed = api.sign(credential(ed25519.did), key=ed25519, proof_purpose="authentication")
+    signed = api.sign(
+        credential(ed25519.did), key=ed25519, proof_purpose="authentication", created=CREATED
+    )
     assert "MISMATCHED_PROOF_PURPOSE_ERROR" in _codes(signed)
 
 
 def test_domain_and_challenge(ed25519: KeyPair) -> None:
     signed = api.sign(
-        credential(ed25519.did), key=ed25519, domain="wallet.example", challenge="c-123"
+        credential(ed25519.did),
+        key=ed25519,
+        domain="wallet.example",
+        challenge="c-123",
+        created=CREATED,
     )
     assert api.verify(signed, now=NOW, domain="wallet.example", challenge="c-123").verified
     assert "INVALID_DOMAIN_ERROR" in _codes(signed, domain="evil.example", challenge="c-123")
@@ -105,7 +114,9 @@ def test_domain_and_challenge(ed25519: KeyPair) -> None:
 
 
 def test_issuer_not_the_key_controller(ed25519: KeyPair) -> None:
-    signed = api.sign(credential("https://university.example/issuers/1"), key=ed25519)
+    signed = api.sign(
+        credential("https://university.example/issuers/1"), key=ed25519, created=CREATED
+    )
     result = api.verify(signed, now=NOW)
     assert result.checks["proof"].status == "passed"
     assert result.codes == {"ISSUER_MISMATCH"}
@@ -117,6 +128,7 @@ def test_expired_and_not_yet_valid(ed25519: KeyPair) -> None:
             ed25519.did, validFrom="2026-01-01T00:00:00Z", validUntil="2026-03-01T00:00:00Z"
         ),
         key=ed25519,
+        created=datetime(2025, 11, 1, tzinfo=UTC),
     )
     assert _codes(signed, now=datetime(2026, 4, 1, tzinfo=UTC)) == {"CREDENTIAL_EXPIRED"}
     assert _codes(signed, now=datetime(2025, 12, 1, tzinfo=UTC)) == {"CREDENTIAL_NOT_YET_VALID"}
@@ -124,7 +136,9 @@ def test_expired_and_not_yet_valid(ed25519: KeyPair) -> None:
 
 
 def test_expired_proof(ed25519: KeyPair) -> None:
-    signed = api.sign(credential(ed25519.did), key=ed25519, expires=NOW - timedelta(days=1))
+    signed = api.sign(
+        credential(ed25519.did), key=ed25519, expires=NOW - timedelta(days=1), created=CREATED
+    )
     assert "PROOF_EXPIRED" in _codes(signed)
 
 
@@ -135,15 +149,20 @@ def test_unknown_cryptosuite(signed: dict[str, Any]) -> None:
     assert "UNSUPPORTED_CRYPTOSUITE" in _codes(signed, cryptosuites=only_ecdsa)
     with pytest.raises(UnsupportedCryptosuiteError):
         api.sign(
-            credential("did:example:x"), key=KeyPair.generate("Ed25519"), cryptosuite="rsa-2017"
+            credential("did:example:x"),
+            key=KeyPair.generate("Ed25519"),
+            cryptosuite="rsa-2017",
+            created=CREATED,
         )
 
 
 def test_p256_key_under_an_eddsa_suite() -> None:
     p256 = KeyPair.generate("P-256")
     with pytest.raises(KeyTypeMismatchError):
-        api.sign(credential(p256.did), key=p256, cryptosuite="eddsa-rdfc-2022")
-    signed = api.sign(credential(p256.did), key=p256, cryptosuite="ecdsa-rdfc-2019")
+        api.sign(credential(p256.did), key=p256, cryptosuite="eddsa-rdfc-2022", created=CREATED)
+    signed = api.sign(
+        credential(p256.did), key=p256, cryptosuite="ecdsa-rdfc-2019", created=CREATED
+    )
     relabelled = {**signed, "proof": {**signed["proof"], "cryptosuite": "eddsa-rdfc-2022"}}
     assert "KEY_TYPE_MISMATCH" in _codes(relabelled)
 
@@ -225,9 +244,9 @@ def test_a_key_not_listed_for_the_purpose(signed: dict[str, Any], ed25519: KeyPa
 
 def test_sign_refuses_what_is_not_plain_json(ed25519: KeyPair) -> None:
     with pytest.raises(MalformedDocumentError):
-        api.sign(credential(ed25519.did, validFrom=datetime.now(UTC)), key=ed25519)  # type: ignore[arg-type]
+        api.sign(credential(ed25519.did, validFrom=datetime.now(UTC)), key=ed25519, created=CREATED)  # type: ignore[arg-type]
     with pytest.raises(MalformedDocumentError):
-        api.sign([credential(ed25519.did)], key=ed25519)  # type: ignore[arg-type]
+        api.sign([credential(ed25519.did)], key=ed25519, created=CREATED)  # type: ignore[arg-type]
 
 
 def test_result_serialises_to_json(signed: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ SPEC_DOCUMENT = json.loads(
 )["didDocument"]
 DID = "did:web:issuer.example"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+CREATED = NOW - timedelta(hours=1)  # proofs are made before the moment they are verified at
 
 
 def credential(issuer: str) -> dict[str, Any]:
@@ -143,7 +144,7 @@ def serve(did: str, body: bytes) -> Callable[[str], bytes]:
 
 
 def sign_as(key: KeyPair, verification_method: str, issuer: str = DID) -> dict[str, Any]:
-    return api.sign(credential(issuer), key=signer_for(key, verification_method))
+    return api.sign(credential(issuer), key=signer_for(key, verification_method), created=CREATED)
 
 
 def test_credential_signed_by_a_did_web_key_verifies(key: KeyPair) -> None:
@@ -206,7 +207,10 @@ def test_json_web_key_signs_and_verifies() -> None:
         "assertionMethod": [f"{DID}#jwk"],
     }
     signed = api.sign(
-        credential(DID), key=signer_for(p256, f"{DID}#jwk"), cryptosuite="ecdsa-rdfc-2019"
+        credential(DID),
+        key=signer_for(p256, f"{DID}#jwk"),
+        cryptosuite="ecdsa-rdfc-2019",
+        created=CREATED,
     )
     assert api.verify(signed, resolver=DidWebResolver(site(document)), now=NOW)
 

@@ -33,7 +33,9 @@ def clique_credential(issuer: str, size: int) -> dict[str, Any]:
 
 def test_a_signed_credential_with_an_8_node_clique_is_refused_within_2_seconds() -> None:
     key = KeyPair.generate("Ed25519")
-    honest = api.sign(clique_credential(key.did, 2), key=key)  # a 2-node "clique" is harmless
+    honest = api.sign(  # a 2-node "clique" is harmless
+        clique_credential(key.did, 2), key=key, created=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     assert api.verify(honest, now=datetime(2026, 6, 1, tzinfo=UTC)).verified
     # An attacker hands the wallet the 8-node version with a well-formed proof. Nobody can
     # tell whether its signature is valid without canonicalising first, so the verifier

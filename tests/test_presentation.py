@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from microcred.resolvers import chain_resolvers
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+CREATED = NOW - timedelta(hours=1)  # proofs are made before the moment they are verified at
 CHALLENGE = "u1rBYi3zjZ6QAWXvBM9ZzSw"
 DOMAIN = "verifier.example"
 
@@ -57,12 +58,12 @@ def holder() -> KeyPair:
 
 @pytest.fixture(scope="module")
 def credentials(issuer: KeyPair) -> list[dict[str, Any]]:
-    return [api.sign(credential(issuer.did, n), key=issuer) for n in (1, 2)]
+    return [api.sign(credential(issuer.did, n), key=issuer, created=CREATED) for n in (1, 2)]
 
 
 @pytest.fixture(scope="module")
 def vp(credentials: list[dict[str, Any]], holder: KeyPair) -> dict[str, Any]:
-    return present(credentials, key=holder, challenge=CHALLENGE, domain=DOMAIN)
+    return present(credentials, key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED)
 
 
 def check(vp: Any, **options: Any) -> PresentationResult:
@@ -92,7 +93,7 @@ def test_present_then_verify(vp: dict[str, Any], holder: KeyPair) -> None:
 
 def test_present_does_not_mutate(credentials: list[dict[str, Any]], holder: KeyPair) -> None:
     before = copy.deepcopy(credentials)
-    vp = present(credentials, key=holder, challenge=CHALLENGE, id="urn:uuid:vp-1")
+    vp = present(credentials, key=holder, challenge=CHALLENGE, id="urn:uuid:vp-1", created=CREATED)
     assert credentials == before
     assert vp["id"] == "urn:uuid:vp-1"
     assert vp["verifiableCredential"] is not credentials
@@ -112,7 +113,7 @@ def test_wrong_domain(vp: dict[str, Any]) -> None:
 
 
 def test_domain_expected_but_absent(credentials: list[dict[str, Any]], holder: KeyPair) -> None:
-    vp = present(credentials, key=holder, challenge=CHALLENGE)
+    vp = present(credentials, key=holder, challenge=CHALLENGE, created=CREATED)
     assert check(vp, domain=None).verified
     assert check(vp).codes == {"INVALID_DOMAIN_ERROR"}
 
@@ -124,7 +125,9 @@ def test_missing_challenge_in_the_proof(credentials: list[dict[str, Any]], holde
         "holder": holder.did,
         "verifiableCredential": credentials,
     }
-    signed = api.sign(unbound, key=holder, proof_purpose="authentication", domain=DOMAIN)
+    signed = api.sign(
+        unbound, key=holder, proof_purpose="authentication", domain=DOMAIN, created=CREATED
+    )
     result = check(signed)
     assert not result.verified
     assert result.codes == {"INVALID_CHALLENGE_ERROR"}
@@ -133,9 +136,9 @@ def test_missing_challenge_in_the_proof(credentials: list[dict[str, Any]], holde
 def test_assertion_purpose_is_not_authentication(
     credentials: list[dict[str, Any]], holder: KeyPair
 ) -> None:
-    vp = present(credentials, key=holder, challenge=CHALLENGE, domain=DOMAIN)
+    vp = present(credentials, key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED)
     unsigned = {k: v for k, v in vp.items() if k != "proof"}
-    signed = api.sign(unsigned, key=holder, challenge=CHALLENGE, domain=DOMAIN)
+    signed = api.sign(unsigned, key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED)
     assert check(signed).codes == {"MISMATCHED_PROOF_PURPOSE_ERROR"}
 
 
@@ -157,7 +160,9 @@ def test_one_tampered_credential_is_named(
 ) -> None:
     tampered = copy.deepcopy(credentials)
     tampered[1]["credentialSubject"]["name"] = "Course 9"
-    vp = present(tampered, key=holder, challenge=CHALLENGE, domain=DOMAIN)  # holder signs it
+    vp = present(
+        tampered, key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED
+    )  # holder signs it
     result = check(vp)
     assert not result.verified
     assert result.checks["proof"].status == "passed"
@@ -177,7 +182,13 @@ def test_holder_is_not_the_key_controller(
     credentials: list[dict[str, Any]], holder: KeyPair
 ) -> None:
     with pytest.raises(ProofGenerationError) as raised:
-        present(credentials, key=holder, challenge=CHALLENGE, holder="did:example:mallory")
+        present(
+            credentials,
+            key=holder,
+            challenge=CHALLENGE,
+            holder="did:example:mallory",
+            created=CREATED,
+        )
     assert raised.value.path == ("holder",)
     impostor = {
         "@context": [V2],
@@ -186,7 +197,12 @@ def test_holder_is_not_the_key_controller(
         "verifiableCredential": credentials,
     }
     signed = api.sign(
-        impostor, key=holder, proof_purpose="authentication", challenge=CHALLENGE, domain=DOMAIN
+        impostor,
+        key=holder,
+        proof_purpose="authentication",
+        challenge=CHALLENGE,
+        domain=DOMAIN,
+        created=CREATED,
     )
     result = check(signed)
     assert not result.verified
@@ -202,7 +218,9 @@ def test_presentation_without_holder_warns(
         "type": ["VerifiablePresentation"],
         "verifiableCredential": credentials,
     }
-    signed = api.sign(anonymous, key=holder, proof_purpose="authentication", challenge=CHALLENGE)
+    signed = api.sign(
+        anonymous, key=holder, proof_purpose="authentication", challenge=CHALLENGE, created=CREATED
+    )
     result = check(signed, domain=None)
     assert result.verified
     assert result.checks["holder"].status == "warning"
@@ -213,11 +231,13 @@ def test_self_asserted_credential(holder: KeyPair, issuer: KeyPair) -> None:
     """VCDM 2.0 §4.13: a credential secured only by the presentation's proof needs issuer ==
     holder."""
     own = credential(holder.did, 3)
-    result = check(present([own], key=holder, challenge=CHALLENGE, domain=DOMAIN))
+    result = check(present([own], key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED))
     assert result.verified, result.to_dict()
     assert result.credentials[0].result.checks["proof"].details["securedBy"] == "presentation"
     foreign = credential(issuer.did, 4)
-    result = check(present([foreign], key=holder, challenge=CHALLENGE, domain=DOMAIN))
+    result = check(
+        present([foreign], key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED)
+    )
     assert not result.verified
     assert result.credentials[0].result.codes == {"PROOF_VERIFICATION_ERROR"}
 
@@ -230,8 +250,8 @@ def test_verifiable_credential_1_1_is_embedded_as_is(issuer: KeyPair, holder: Ke
         "issuanceDate": "2026-01-01T00:00:00Z",
         "credentialSubject": {"id": "did:example:learner"},
     }
-    signed = api.sign(v11, key=issuer)
-    vp = present([signed], key=holder, challenge=CHALLENGE, domain=DOMAIN)
+    signed = api.sign(v11, key=issuer, created=CREATED)
+    vp = present([signed], key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED)
     assert vp["verifiableCredential"] == [signed]
     result = check(vp)
     assert result.verified, result.to_dict()
@@ -243,7 +263,9 @@ def test_verifiable_credential_1_1_is_embedded_as_is(issuer: KeyPair, holder: Ke
 )
 def test_other_cryptosuites(credentials: list[dict[str, Any]], key_type: str, suite: str) -> None:
     key = KeyPair.generate(key_type)
-    vp = present(credentials, key=key, challenge=CHALLENGE, domain=DOMAIN, cryptosuite=suite)
+    vp = present(
+        credentials, key=key, challenge=CHALLENGE, domain=DOMAIN, cryptosuite=suite, created=CREATED
+    )
     assert check(vp).verified
 
 
@@ -261,13 +283,15 @@ def test_enveloped_credentials_are_unsupported(
         "holder": holder.did,
         "verifiableCredential": [credentials[0], enveloped],
     }
-    signed = api.sign(vp, key=holder, proof_purpose="authentication", challenge=CHALLENGE)
+    signed = api.sign(
+        vp, key=holder, proof_purpose="authentication", challenge=CHALLENGE, created=CREATED
+    )
     result = check(signed, domain=None)
     assert not result.verified
     assert result.credentials[1].result.codes == {"UNSUPPORTED_ENVELOPED_CREDENTIAL"}
     assert result.credentials[1].name == "verifiableCredential[1] (data:application/vc+jwt,eyJ...)"
     with pytest.raises(MalformedDocumentError):
-        present([enveloped], key=holder, challenge=CHALLENGE)
+        present([enveloped], key=holder, challenge=CHALLENGE, created=CREATED)
 
 
 def test_options_reach_every_credential(issuer: KeyPair, holder: KeyPair) -> None:
@@ -277,8 +301,10 @@ def test_options_reach_every_credential(issuer: KeyPair, holder: KeyPair) -> Non
         "statusListIndex": "7",
         "statusListCredential": "https://issuer.example/status/1",
     }
-    with_status = api.sign(credential(issuer.did, 5, credentialStatus=status), key=issuer)
-    vp = present([with_status], key=holder, challenge=CHALLENGE, domain=DOMAIN)
+    with_status = api.sign(
+        credential(issuer.did, 5, credentialStatus=status), key=issuer, created=CREATED
+    )
+    vp = present([with_status], key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED)
     strict = check(vp)
     assert not strict.verified
     assert strict.checks["credentials"].status == "indeterminate"
@@ -297,11 +323,13 @@ def test_misuse_raises(
     with pytest.raises(InvalidOptionError):
         check(vp, now=datetime(2026, 6, 1))
     with pytest.raises(InvalidOptionError):
-        present(credentials, key=holder, challenge=None)  # type: ignore[arg-type]
+        present(credentials, key=holder, challenge=None, created=CREATED)  # type: ignore[arg-type]
     with pytest.raises(MalformedDocumentError):
-        present(credentials[0], key=holder, challenge=CHALLENGE)  # type: ignore[arg-type]
+        present(credentials[0], key=holder, challenge=CHALLENGE, created=CREATED)  # type: ignore[arg-type]
     with pytest.raises(MalformedDocumentError) as raised:
-        present([credentials[0], {"type": "Thing"}], key=holder, challenge=CHALLENGE)
+        present(
+            [credentials[0], {"type": "Thing"}], key=holder, challenge=CHALLENGE, created=CREATED
+        )
     assert raised.value.path == ("verifiableCredential", 1)
 
 
@@ -315,7 +343,11 @@ def test_did_web_holder_needs_authentication(
         return DidWebResolver({did_web_to_url(did): json.dumps(document).encode()}.__getitem__)
 
     vp = present(
-        credentials, key=signer_for(holder, f"{did}#key-1"), challenge=CHALLENGE, domain=DOMAIN
+        credentials,
+        key=signer_for(holder, f"{did}#key-1"),
+        challenge=CHALLENGE,
+        domain=DOMAIN,
+        created=CREATED,
     )
     assert vp["holder"] == did
     listed = check(vp, resolver=chain_resolvers(resolve_did_key, web(["authentication"])))
@@ -430,7 +462,13 @@ def test_vcdm2_test_suite_presentations(reference_dir: Path, holder: KeyPair, na
     path = reference_dir / "vectors" / "vcdm2-test-suite-inputs" / "input" / f"{name}.json"
     fixture = json.loads(path.read_text("utf-8").replace(SUITE_KEY_DID, holder.did))
     try:
-        signed = api.sign(fixture, key=holder, proof_purpose="authentication", challenge=CHALLENGE)
+        signed = api.sign(
+            fixture,
+            key=holder,
+            proof_purpose="authentication",
+            challenge=CHALLENGE,
+            created=CREATED,
+        )
     except MicrocredError:  # no usable @context: nothing a holder could sign
         signed = fixture
     result = check(signed, domain=None)

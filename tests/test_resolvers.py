@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,6 +16,7 @@ from microcred.resolvers import CachingResolver, chain_resolvers
 
 DID = "did:web:issuer.example"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+CREATED = NOW - timedelta(hours=1)  # proofs are made before the moment they are verified at
 
 
 class CountingWeb:
@@ -51,7 +52,7 @@ def test_cache_fetches_once(key: KeyPair) -> None:
         "issuer": DID,
         "credentialSubject": {"name": "Ana"},
     }
-    signed = api.sign(credential, key=signer_for(key, f"{DID}#key-1"))
+    signed = api.sign(credential, key=signer_for(key, f"{DID}#key-1"), created=CREATED)
     assert all(api.verify(signed, resolver=resolver, now=NOW) for _ in range(3))
     assert len(web.requests) == 1
 

@@ -28,7 +28,9 @@ KEYS = {key_type: KeyPair.generate(key_type) for key_type in ("Ed25519", "P-256"
 @given(mc=micro_credentials())
 def test_issued_credentials_verify(suite: str, key_type: str, mc: MicroCredential) -> None:
     key = KEYS[key_type]
-    credential = api.issue(mc.with_issuer_id(key.did), key=key, cryptosuite=suite)
+    credential = api.issue(
+        mc.with_issuer_id(key.did), key=key, cryptosuite=suite, created=mc.date_of_issuing
+    )
     moment = max(mc.date_of_issuing, datetime.now(UTC))
     if mc.valid_until is not None:
         moment = mc.date_of_issuing

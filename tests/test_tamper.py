@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ EXAMPLE = json.loads(
     (Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json").read_text()
 )
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+CREATED = NOW - timedelta(hours=1)  # proofs are made before the moment they are verified at
 SUITES = [
     ("eddsa-rdfc-2022", "Ed25519"),
     ("eddsa-jcs-2022", "Ed25519"),
@@ -35,7 +36,7 @@ Path_ = tuple[str | int, ...]
 
 def _issue(suite: str, key_type: str, **changes: Any) -> dict[str, Any]:
     key = KeyPair.generate(key_type)
-    return api.issue({**EXAMPLE, **changes}, key=key, cryptosuite=suite)
+    return api.issue({**EXAMPLE, **changes}, key=key, cryptosuite=suite, created=CREATED)
 
 
 @pytest.fixture(scope="module", params=SUITES, ids=[s for s, _ in SUITES])
@@ -190,9 +191,9 @@ def test_an_equivalent_spelling_of_the_signed_graph_is_refused(path: Path_) -> N
 @pytest.mark.parametrize(("suite", "key_type"), SUITES)
 def test_a_proof_moved_onto_another_document_fails(suite: str, key_type: str) -> None:
     key = KeyPair.generate(key_type)
-    first = api.issue(EXAMPLE, key=key, cryptosuite=suite)
+    first = api.issue(EXAMPLE, key=key, cryptosuite=suite, created=CREATED)
     other = {**EXAMPLE, "learner": {**EXAMPLE["learner"], "fullName": {"en": "Someone Else"}}}
-    second = api.issue(other, key=key, cryptosuite=suite)
+    second = api.issue(other, key=key, cryptosuite=suite, created=CREATED)
     assert api.verify(second, now=NOW).verified
     moved = {**second, "proof": first["proof"]}
     result = api.verify(moved, now=NOW)

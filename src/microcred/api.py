@@ -16,7 +16,8 @@ from microcred.checks import check_contexts, check_issuer, check_structure
 from microcred.did import KeyResolver, resolve_did_key
 from microcred.errors import InvalidOptionError, MalformedDocumentError, ProofGenerationError
 from microcred.eu_standard import PROFILES, Profile, check_eu_standard
-from microcred.jsonld.loader import BundledLoader, DocumentLoader
+from microcred.jsonld.loader import BundledLoader, DocumentLoader, chain
+from microcred.jsonld.rdfc import WorkBudget
 from microcred.keys import Signer
 from microcred.proofs import VERIFY_SUITES, add_proof, verify_proofs
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
@@ -33,13 +34,23 @@ from microcred.validity import check_validity
 if TYPE_CHECKING:
     from microcred.model import MicroCredential
 
-__all__ = ["default_loader", "issue", "sign", "verify"]
+__all__ = ["default_loader", "issue", "pinned_first", "sign", "verify"]
 
 
 @cache
 def default_loader() -> BundledLoader:
     """The shared bundled loader; it caches processed contexts, so reuse makes JSON-LD fast."""
     return BundledLoader()
+
+
+def pinned_first(loader: DocumentLoader | None) -> DocumentLoader:
+    """The loader verification uses: the bundled contexts first, so a caller's loader can add
+    contexts but never replace a pinned one (a BundledLoader, or a chain that starts with
+    one, is used as it is: its pins are the caller's explicit choice)."""
+    if loader is None:
+        return default_loader()
+    first = getattr(loader, "loaders", (loader,))[0]
+    return loader if isinstance(first, BundledLoader) else chain(default_loader(), loader)
 
 
 def _controller(verification_method: str) -> str:
@@ -224,21 +235,30 @@ def _verify(
     profile: Profile,
     proof_options: Mapping[str, Any],
     status: _Status | None,
+    budget: WorkBudget,
 ) -> VerificationResult:
     structure = check_structure(document)
     if not isinstance(document, Mapping):
         return VerificationResult.from_checks([structure])
     proof, results = _check_proofs(
-        document, resolver=resolver, loader=loader, now=now, max_clock_skew=skew, **proof_options
+        document,
+        resolver=resolver,
+        loader=loader,
+        now=now,
+        max_clock_skew=skew,
+        budget=budget,
+        **proof_options,
     )
     contexts = check_contexts(document, loader, results)
+    issuer = check_issuer(document, results)
+    authentic = all(c.status == CheckStatus.PASSED for c in (structure, contexts, proof, issuer))
     checks = [
         structure,
         contexts,
         proof,
-        check_issuer(document, results),
+        issuer,
         check_validity(document, now, skew),
-        _check_status(document, status, results),
+        _check_status(document, status, authentic),
         check_eu_standard(document, profile),
     ]
     return VerificationResult.from_checks(checks, document, require=("proof",))
@@ -269,12 +289,19 @@ def _verify_sealed(
     checks = list(seal)
     credential = read_payload(document)
     if isinstance(credential, Mapping):
+        structure = check_structure(credential)
+        contexts = check_contexts(credential, loader, signed_as_text=True)
+        sealed = all(
+            name in seal.checks and seal.checks[name].status in _DECIDED
+            for name in ("integrity", "certificate")
+        )
+        authentic = sealed and structure.ok and contexts.ok
         checks += [
             check.under("payload")
             for check in (
-                check_structure(credential),
-                check_contexts(credential, loader, signed_as_text=True),
-                _check_status(credential, status),
+                structure,
+                contexts,
+                _check_status(credential, status, authentic),
                 check_eu_standard(credential, profile),
             )
         ]
@@ -283,6 +310,9 @@ def _verify_sealed(
         credential if isinstance(credential, Mapping) else None,
         require=("integrity", "certificate"),
     )
+
+
+_DECIDED = (CheckStatus.PASSED, CheckStatus.WARNING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,20 +326,22 @@ class _Status:
     authorities: frozenset[str] = frozenset()
 
 
-def _check_status(
-    document: Mapping[str, Any], status: _Status | None, proofs: Sequence[Any] = ()
-) -> Check:
-    """The "status" check (microcred.status_check); `status` None marks a status list, whose
-    own status is not followed (no recursion)."""
+def _check_status(document: Mapping[str, Any], status: _Status | None, authentic: bool) -> Check:
+    """The "status" check (microcred.status_check), run only for an `authentic` credential
+    (its proof, issuer binding, structure and form passed), so an unsigned or forged document
+    never makes the caller's status loader fetch anything. `status` None marks a status list,
+    whose own status is not followed (no recursion)."""
     if status is None:
         reason = "a status list's own status is not checked"
+        return Check("status", CheckStatus.SKIPPED, details={"reason": reason})
+    if not authentic:
+        reason = "not checked: the credential is not authentic (see the failed checks)"
         return Check("status", CheckStatus.SKIPPED, details={"reason": reason})
     return check_status(
         document,
         status_loader=status.loader,
         verify_list=status.verify_list,
         policy=status.policy,
-        signers=[p.controller for p in proofs if p.controller],
         authorities=status.authorities,
     )
 
@@ -342,8 +374,14 @@ def verify(
     verified with these same options. Revoked or suspended fails; a status that cannot be
     decided (no loader, load failure, invalid list, ...) is "indeterminate", which is not
     verified unless `status_policy="allow-indeterminate"` (then the check is a warning).
-    A list counts when the credential's own signer or issuer issued it, or one of the
-    `status_authorities` (issuer ids you trust to publish status for other issuers).
+    A list counts when the credential's issuer issued it (its proof and issuer binding
+    verified), or one of the `status_authorities` (issuer ids you trust to publish status for
+    other issuers). An entry that cannot be read as written fails under any policy; status is
+    read only for a credential whose proof and issuer binding verified.
+
+    Contexts: the bundled ones are always asked first; `loader` adds others. The document
+    must be in canonical compacted JSON-LD form (docs/security.md). Limits per call: 32
+    proofs, 16 status entries, one RDFC work budget shared by every proof and status list.
 
     A JAdES-sealed credential (a Europass EDC) is recognised and checked as a seal instead
     (format, integrity, certificate, validity, timestamps, revocation; see
@@ -359,9 +397,10 @@ def verify(
         raise InvalidOptionError(
             f"unknown status_policy {status_policy!r} (known: {', '.join(STATUS_POLICIES)})"
         )
-    loader = loader if loader is not None else default_loader()
+    loader = pinned_first(loader)
     resolver = resolver if resolver is not None else resolve_did_key
     now = now or datetime.now(UTC)
+    budget = WorkBudget()  # one verify() call's RDFC work, status lists included
     verify_list = partial(
         _verify,
         loader=loader,
@@ -371,6 +410,7 @@ def verify(
         profile="default",
         proof_options={"cryptosuites": cryptosuites},
         status=None,
+        budget=budget,
     )
     if isinstance(status_authorities, str) or not all(
         isinstance(a, str) for a in status_authorities
@@ -403,6 +443,7 @@ def verify(
                 "cryptosuites": cryptosuites,
             },
             status=status,
+            budget=budget,
         )
     except Exception as error:
         problem = Problem("VERIFICATION_ERROR", f"verification failed unexpectedly: {error!r}", ())

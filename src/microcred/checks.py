@@ -131,11 +131,12 @@ def check_contexts(
 
 
 def check_issuer(document: Mapping[str, Any], proofs: Sequence[ProofResult]) -> Check:
-    """Issuer binding (VCDM 2.0 App. A, DI §2.6): a verified proof's key belongs to the issuer."""
+    """Issuer binding (VCDM 2.0 App. A, DI §2.6): a verified proof's key belongs to the issuer.
+
+    Every verified proof counts, whatever purpose the caller expected (each proof already
+    matched it): a purpose never turns this check off."""
     issuer = issuer_id(document)
-    controllers = [
-        p.controller for p in proofs if p.verified and p.proof_purpose == "assertionMethod"
-    ]
+    controllers = [p.controller for p in proofs if p.verified]
     details = {"issuer": issuer, "controllers": controllers}
     if not controllers:
         return Check(

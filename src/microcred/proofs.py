@@ -6,6 +6,7 @@ errors; verification returns a `ProofResult` per proof with the problems it foun
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,14 +19,17 @@ from microcred.errors import (
     MicrocredError,
     Path,
     ProofGenerationError,
+    ProofLimitError,
 )
 from microcred.jsonld.loader import DocumentLoader
+from microcred.jsonld.rdfc import WorkBudget
 from microcred.keys import Signer
 from microcred.result import Problem
 from microcred.suites import CRYPTOSUITES, LEGACY_SUITES, Cryptosuite, get_cryptosuite
 from microcred.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
+    "MAX_PROOFS",
     "PROOF_PURPOSES",
     "VERIFY_SUITES",
     "ProofResult",
@@ -49,6 +53,9 @@ PROOF_PURPOSES = frozenset(
 
 VERIFY_SUITES: Mapping[str, Cryptosuite] = {**CRYPTOSUITES, **LEGACY_SUITES}
 """What verification accepts by default: the four REC suites and legacy Ed25519Signature2020."""
+
+MAX_PROOFS = 32
+"""Most proofs one document may carry: each is canonicalised with its previous proofs."""
 
 _DI_V2 = "https://w3id.org/security/data-integrity/v2"
 _CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -130,7 +137,9 @@ def add_proof(
     input_document = _with_di_context(unsecured_document(document))
     if previous_proof is not None:  # §4.3 steps 3-6: the previous proofs are signed too
         wanted = [previous_proof] if isinstance(previous_proof, str) else list(previous_proof)
-        by_id = {p.get("id"): p for p in all_proofs if isinstance(p, Mapping)}
+        by_id = {
+            p["id"]: p for p in all_proofs if isinstance(p, Mapping) and _hashable(p.get("id", []))
+        }
         missing = [w for w in wanted if w not in by_id]
         if missing:
             raise ProofGenerationError(f"previousProof {missing[0]!r} matches no existing proof id")
@@ -198,6 +207,7 @@ class _Expectations:
     resolver: KeyResolver
     loader: DocumentLoader
     suites: Mapping[str, Cryptosuite]
+    budget: WorkBudget
 
 
 class _ProofProblem(Exception):
@@ -247,6 +257,13 @@ def _check_options(proof: Mapping[str, Any], at: Path, expect: _Expectations) ->
             raise _ProofProblem(
                 "MALFORMED_PROOF_ERROR", f"proof {key} is not a dateTimeStamp", (*at, key)
             )
+    created = parse_timestamp(proof.get("created"))
+    if created is not None and created > expect.now + expect.skew:
+        raise _ProofProblem(
+            "PROOF_CREATED_IN_FUTURE",
+            f"the proof says it was created at {proof['created']}, after now",
+            (*at, "created"),
+        )
     expires = parse_timestamp(proof.get("expires"))
     if expires is not None and expect.now > expires + expect.skew:
         raise _ProofProblem(
@@ -285,7 +302,9 @@ def _input_document(
     previous = proof.get("previousProof")
     if previous is not None:
         wanted = [previous] if isinstance(previous, str) else previous
-        by_id = {p.get("id"): p for p in all_proofs if isinstance(p, Mapping) and "id" in p}
+        by_id = {
+            p["id"]: p for p in all_proofs if isinstance(p, Mapping) and _hashable(p.get("id", []))
+        }
         if not isinstance(wanted, list) or any(
             not isinstance(w, str) or w not in by_id for w in wanted
         ):
@@ -293,6 +312,10 @@ def _input_document(
                 "PROOF_VERIFICATION_ERROR",
                 "previousProof names a proof that is not here",
                 (*at, "previousProof"),
+            )
+        if len(set(wanted)) != len(wanted):
+            raise _ProofProblem(
+                "MALFORMED_PROOF_ERROR", "previousProof names a proof twice", (*at, "previousProof")
             )
         unsecured["proof"] = [by_id[w] for w in wanted]
     return unsecured
@@ -326,20 +349,27 @@ def _hash_data(
     become problems whose paths point into the document or into the proof."""
     try:
         config = suite.proof_configuration(
-            proof, unsecured, key_type=key_type, loader=expect.loader
+            proof, unsecured, key_type=key_type, loader=expect.loader, budget=expect.budget
         )
     except MicrocredError as error:
         inside = error.path if error.path[:1] == ("@context",) else (*at, *error.path)
         raise _ProofProblem(error.code, error.message, inside) from None
     try:
-        canonical = suite.transform(unsecured, key_type=key_type, loader=expect.loader)
+        canonical = suite.transform(
+            unsecured, key_type=key_type, loader=expect.loader, budget=expect.budget
+        )
     except MicrocredError as error:
         raise _ProofProblem(error.code, error.message, error.path) from None
     return suite.hash(config, canonical, key_type=key_type)
 
 
 def _verify_one(
-    document: Mapping[str, Any], proof: Any, at: Path, all_proofs: list[Any], expect: _Expectations
+    document: Mapping[str, Any],
+    proof: Any,
+    at: Path,
+    all_proofs: list[Any],
+    expect: _Expectations,
+    shared_ids: frozenset[Any] = frozenset(),
 ) -> ProofResult:
     """Verify Proof (DI §4.4) for one proof of the set."""
     claims: Mapping[str, Any] = proof if isinstance(proof, Mapping) else {}
@@ -348,6 +378,9 @@ def _verify_one(
     try:
         if not isinstance(proof, Mapping):
             raise _ProofProblem("MALFORMED_PROOF_ERROR", "a proof must be a JSON object", at)
+        if _hashable(proof.get("id")) and proof.get("id") in shared_ids:
+            message = f"another proof of the set has the id {proof['id']!r}: a chain is ambiguous"
+            raise _ProofProblem("MALFORMED_PROOF_ERROR", message, (*at, "id"))
         proof_type = _string(proof, "type", at)
         for key in ("verificationMethod", "proofPurpose", "proofValue"):
             _string(proof, key, at)
@@ -406,8 +439,14 @@ def verify_proofs(
     challenge: str | None = None,
     max_clock_skew: timedelta = timedelta(minutes=5),
     cryptosuites: Mapping[str, Cryptosuite] = VERIFY_SUITES,
+    budget: WorkBudget | None = None,
+    max_proofs: int = MAX_PROOFS,
 ) -> tuple[ProofResult, ...]:
-    """Verify Proof Sets and Chains (DI §4.5): one result per proof, never raising."""
+    """Verify Proof Sets and Chains (DI §4.5): one result per proof, never raising.
+
+    `budget`: the RDFC work all proofs (and whatever else the caller charges) may spend;
+    a set of more than `max_proofs` proofs is refused before any is verified.
+    """
     expect = _Expectations(
         expected_proof_purpose,
         domain,
@@ -417,10 +456,25 @@ def verify_proofs(
         resolver,
         loader,
         cryptosuites,
+        budget if budget is not None else WorkBudget(),
     )
     all_proofs = proofs_of(document)
+    if len(all_proofs) > max_proofs:
+        message = f"{len(all_proofs)} proofs: one verification takes at most {max_proofs}"
+        problem = Problem(ProofLimitError.code, message, ("proof",))
+        return (ProofResult(("proof",), None, None, None, None, None, False, (problem,)),)
+    ids = Counter(
+        p["id"] for p in all_proofs if isinstance(p, Mapping) and _hashable(p.get("id", []))
+    )
+    shared = frozenset(i for i, n in ids.items() if n > 1)
     single = not isinstance(document.get("proof"), list)
     return tuple(
-        _verify_one(document, proof, ("proof",) if single else ("proof", i), all_proofs, expect)
+        _verify_one(
+            document, proof, ("proof",) if single else ("proof", i), all_proofs, expect, shared
+        )
         for i, proof in enumerate(all_proofs)
     )
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool)) or value is None

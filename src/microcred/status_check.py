@@ -1,11 +1,13 @@
-"""The "status" check of `verify()`: each credentialStatus entry gets a tri-state verdict.
+"""The "status" check of `verify()`: each credentialStatus entry gets a verdict.
 
 Bitstring Status List Validate Algorithm (BSL §3.2): read the entry, get the verified list
 (`microcred.status_lists`), match the purpose, check the length and the index, read the
-status. A verdict is ok, revoked, suspended, message, or
-indeterminate with the BSL error code; indeterminate is never ok (a list that cannot be
-loaded must not read as "not revoked"). Under the "allow-indeterminate" policy the check
-is a WARNING carrying the indeterminate findings as warnings; revoked and suspended always fail.
+status. A verdict is ok, revoked, suspended, message, invalid (the entry or its verified
+list cannot be read as written) or indeterminate (the list could not be fetched or
+verified), each failure with the BSL error code. Indeterminate is never ok (a list that
+cannot be loaded must not read as "not revoked"); under the "allow-indeterminate" policy the
+check is a WARNING carrying those findings as warnings. Revoked, suspended and invalid always
+fail. At most `max_entries` entries are read, so a document cannot make many list loads.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from microcred.checks import issuer_id
 from microcred.errors import (
     MalformedDocumentError,
     Path,
+    StatusLimitError,
     StatusListLengthError,
     StatusRangeError,
 )
@@ -27,6 +30,7 @@ from microcred.result import Check, CheckStatus, Problem
 from microcred.status import StatusList, read_status_size
 from microcred.status_credential import read_status_messages
 from microcred.status_lists import (
+    InvalidStatus,
     ListVerifier,
     StatusListLoader,
     StatusLists,
@@ -37,6 +41,7 @@ from microcred.status_lists import (
 )
 
 __all__ = [  # the loader seam is re-exported from microcred.status_lists
+    "MAX_STATUS_ENTRIES",
     "STATUS_POLICIES",
     "EntryStatus",
     "ListVerifier",
@@ -50,6 +55,9 @@ __all__ = [  # the loader seam is re-exported from microcred.status_lists
 
 StatusPolicy = Literal["strict", "allow-indeterminate"]
 STATUS_POLICIES: tuple[StatusPolicy, ...] = ("strict", "allow-indeterminate")
+
+MAX_STATUS_ENTRIES = 16
+"""Most credentialStatus entries one credential may carry (each may load a list)."""
 
 _ENTRY_TYPE = "BitstringStatusListEntry"
 _INDEX = re.compile(r"[0-9]+")
@@ -65,7 +73,8 @@ class StatusVerdict(StrEnum):
     REVOKED = "revoked"
     SUSPENDED = "suspended"
     MESSAGE = "message"  # another purpose (message, refresh, ...) with a non-zero status
-    INDETERMINATE = "indeterminate"  # could not be decided: never read as ok
+    INVALID = "invalid"  # the entry or its verified list cannot be read as written: fails
+    INDETERMINATE = "indeterminate"  # the list could not be fetched or verified: never ok
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +104,13 @@ class EntryStatus:
 
 
 def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
-    """BSL §3.2 for one entry; every failure becomes an INDETERMINATE verdict with its code."""
+    """BSL §3.2 for one entry; a failure becomes an INVALID or INDETERMINATE verdict."""
     purpose = url = index = None
     try:
         if not isinstance(entry, Mapping):
-            raise UndecidedStatus(_MALFORMED, "a credentialStatus entry must be an object", at)
+            raise InvalidStatus(_MALFORMED, "a credentialStatus entry must be an object", at)
         if _ENTRY_TYPE not in types_of(entry.get("type")):
-            raise UndecidedStatus(
+            raise InvalidStatus(
                 "UNSUPPORTED_STATUS_TYPE",
                 f"status type {entry.get('type')!r} is not supported (only {_ENTRY_TYPE}): "
                 "the status is unknown",
@@ -110,7 +119,7 @@ def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
         purpose, index, size, messages, url = _read_entry(entry, at)
         listed = lists.credential(url)
         if purpose not in listed.purposes:
-            raise UndecidedStatus(
+            raise InvalidStatus(
                 _VERIFICATION,
                 f"statusPurpose {purpose!r} is not a purpose of the list "
                 f"({', '.join(sorted(listed.purposes))})",
@@ -119,17 +128,20 @@ def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
         try:
             status_list = StatusList.from_bitstring(lists.bitstring(listed), status_size=size)
         except StatusListLengthError as error:
-            raise UndecidedStatus(
-                error.code, error.message, (*at, "statusListCredential")
-            ) from None
+            raise InvalidStatus(error.code, error.message, (*at, "statusListCredential")) from None
         try:
             status = status_list.get(index)
         except StatusRangeError as error:
-            raise UndecidedStatus(error.code, error.message, (*at, "statusListIndex")) from None
-    except UndecidedStatus as undecided:
-        where = undecided.path or (*at, "statusListCredential")
-        problem = Problem(undecided.code, undecided.message, where)
-        return EntryStatus(at, StatusVerdict.INDETERMINATE, purpose, url, index, problem=problem)
+            raise InvalidStatus(error.code, error.message, (*at, "statusListIndex")) from None
+    except UndecidedStatus as failure:
+        where = failure.path or (*at, "statusListCredential")
+        problem = Problem(failure.code, failure.message, where)
+        verdict = (
+            StatusVerdict.INVALID
+            if isinstance(failure, InvalidStatus)
+            else StatusVerdict.INDETERMINATE
+        )
+        return EntryStatus(at, verdict, purpose, url, index, problem=problem)
     message = messages.get(status) if messages else ("set" if status else "unset")
     return _verdict(EntryStatus(at, StatusVerdict.OK, purpose, url, index, status, message))
 
@@ -140,17 +152,17 @@ def _read_entry(
     """statusPurpose, statusListIndex, statusSize, statusMessage, statusListCredential."""
     purpose = entry.get("statusPurpose")
     if not isinstance(purpose, str) or not purpose:
-        raise UndecidedStatus(_MALFORMED, "statusPurpose must be a string", (*at, "statusPurpose"))
+        raise InvalidStatus(_MALFORMED, "statusPurpose must be a string", (*at, "statusPurpose"))
     text = entry.get("statusListIndex")
     if not isinstance(text, str) or _INDEX.fullmatch(text) is None:
-        raise UndecidedStatus(
+        raise InvalidStatus(
             _MALFORMED,
             "statusListIndex must be a non-negative integer written as a base-10 string",
             (*at, "statusListIndex"),
         )
     if len(text) > _MAX_INDEX_DIGITS:
         message = "statusListIndex lies beyond any status list"
-        raise UndecidedStatus("RANGE_ERROR", message, (*at, "statusListIndex"))
+        raise InvalidStatus("RANGE_ERROR", message, (*at, "statusListIndex"))
     try:
         size = read_status_size(entry.get("statusSize", 1), path=(*at, "statusSize"))
         messages = (
@@ -159,10 +171,10 @@ def _read_entry(
             else None
         )
     except MalformedDocumentError as error:
-        raise UndecidedStatus(_MALFORMED, error.message, error.path) from None
+        raise InvalidStatus(_MALFORMED, error.message, error.path) from None
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or not url:
-        raise UndecidedStatus(
+        raise InvalidStatus(
             _MALFORMED, "statusListCredential must be a URL", (*at, "statusListCredential")
         )
     return purpose, int(text), size, messages, url
@@ -199,15 +211,15 @@ def check_status(
     status_loader: StatusListLoader | None,
     verify_list: ListVerifier,
     policy: StatusPolicy = "strict",
-    signers: Collection[str] = (),
     authorities: Collection[str] = (),
+    max_entries: int = MAX_STATUS_ENTRIES,
 ) -> Check:
     """The "status" check: one `EntryStatus` per credentialStatus entry (details["entries"]).
 
-    `verify_list` verifies each list credential (api passes `verify` without the status
-    check, so a list's own status is never followed). A list counts only when signed by one
-    of `signers` (the credential's proof controllers) or issued by the credential's issuer
-    or by one of `authorities`.
+    Call it only for a credential whose proof and issuer binding verified. `verify_list`
+    verifies each list credential (api passes `verify` without the status check, so a list's
+    own status is never followed). A list counts only when issued by the credential's
+    issuer or by one of `authorities`.
     """
     if "credentialStatus" not in document or document["credentialStatus"] in ([], None):
         return Check("status", CheckStatus.SKIPPED, details={"reason": "no credentialStatus"})
@@ -217,7 +229,11 @@ def check_status(
         if isinstance(value, list)
         else [(value, ("credentialStatus",))]
     )
-    lists = StatusLists(status_loader, verify_list, signers, issuer_id(document), authorities)
+    if len(located) > max_entries:
+        message = f"{len(located)} status entries: one verification reads at most {max_entries}"
+        problem = Problem(StatusLimitError.code, message, ("credentialStatus",))
+        return Check.from_problems("status", [problem], details={"policy": policy})
+    lists = StatusLists(status_loader, verify_list, issuer_id(document), authorities)
     entries = [_entry_status(item, at, lists) for item, at in located]
     return _aggregate(entries, policy)
 
@@ -226,7 +242,7 @@ def _aggregate(entries: list[EntryStatus], policy: StatusPolicy) -> Check:
     def problems(*verdicts: StatusVerdict) -> list[Problem]:
         return [e.problem for e in entries if e.verdict in verdicts and e.problem is not None]
 
-    failed = problems(StatusVerdict.REVOKED, StatusVerdict.SUSPENDED)
+    failed = problems(StatusVerdict.REVOKED, StatusVerdict.SUSPENDED, StatusVerdict.INVALID)
     undecided = problems(StatusVerdict.INDETERMINATE)
     notes = problems(StatusVerdict.MESSAGE)
     details = {"policy": policy, "entries": entries}

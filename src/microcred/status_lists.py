@@ -14,11 +14,11 @@ from typing import Any, Protocol, TypeVar
 
 from microcred.checks import issuer_id
 from microcred.errors import MalformedDocumentError, Path, StatusRetrievalError
-from microcred.proofs import ProofResult
 from microcred.result import CheckStatus, VerificationResult
 from microcred.status import expand_bitstring
 
 __all__ = [
+    "InvalidStatus",
     "ListCredential",
     "ListVerifier",
     "StatusListLoader",
@@ -75,11 +75,17 @@ def status_dir_loader(folder: str | os.PathLike[str]) -> StatusListLoader:
 
 
 class UndecidedStatus(Exception):
-    """A status that cannot be known: a BSL error code, a message and, if known, a JSON path."""
+    """A status that cannot be known because a list could not be fetched or verified: a BSL
+    error code, a message and, if known, a JSON path. A policy may accept it as a warning."""
 
     def __init__(self, code: str, message: str, path: Path = ()) -> None:
         super().__init__(message)
         self.code, self.message, self.path = code, message, path
+
+
+class InvalidStatus(UndecidedStatus):
+    """A status entry, or the verified list it points to, that cannot be read as written:
+    always a failure, never an indeterminate status a policy could wave through."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,27 +111,25 @@ def _memo(cache: dict[str, _T | UndecidedStatus], url: str, compute: Callable[[]
             cache[url] = undecided
     found = cache[url]
     if isinstance(found, UndecidedStatus):
-        raise UndecidedStatus(found.code, found.message)
+        raise type(found)(found.code, found.message)
     return found
 
 
 class StatusLists:
     """The status lists of one verification: each URL loaded, verified and expanded once.
 
-    A list counts only when signed by one of `signers` (the credential's proof controllers)
-    or issued, its issuer check passed, by the credential's `issuer` or one of the
-    `authorities` the verifier trusts to publish status for others."""
+    A list counts only when issued (its own proof verified and its issuer check passed) by
+    the credential's `issuer` or by one of the `authorities` the verifier trusts to publish
+    status for others: a proof someone else added to the credential gives no say."""
 
     def __init__(
         self,
         loader: StatusListLoader | None,
         verify_list: ListVerifier,
-        signers: Collection[str],
         issuer: Any,
         authorities: Collection[str] = (),
     ) -> None:
         self._loader, self._verify_list = loader, verify_list
-        self._signers = frozenset(signers)
         self._issuers = frozenset([*authorities, *([issuer] if isinstance(issuer, str) else [])])
         self._lists: dict[str, ListCredential | UndecidedStatus] = {}
         self._bitstrings: dict[str, bytes | UndecidedStatus] = {}
@@ -142,7 +146,7 @@ class StatusLists:
                 return expand_bitstring(listed.encoded_list)
             except MalformedDocumentError as error:
                 message = f"status list {listed.url}: credentialSubject.{error.message}"
-                raise UndecidedStatus(_MALFORMED, message) from None
+                raise InvalidStatus(_MALFORMED, message) from None
 
         return _memo(self._bitstrings, listed.url, expand)
 
@@ -160,24 +164,23 @@ class StatusLists:
             raise UndecidedStatus(_RETRIEVAL, f"the loader returned no JSON object for {url}")
         if _LIST_TYPE not in types_of(document.get("type")):
             raise UndecidedStatus(_VERIFICATION, f"{url} is not a {_LIST_TYPE}")
-        if "id" in document and document["id"] != url:
-            raise UndecidedStatus(
-                _VERIFICATION, f"the list loaded for {url} has id {document['id']!r}"
-            )
+        if document.get("id") != url:  # else one list of the issuer could stand for another
+            found = repr(document["id"]) if "id" in document else "no id"
+            raise UndecidedStatus(_VERIFICATION, f"the list loaded for {url} has {found}")
         self._verified(url, document)
         subject = document.get("credentialSubject")
         if not isinstance(subject, Mapping) or _SUBJECT_TYPE not in types_of(subject.get("type")):
-            raise UndecidedStatus(
+            raise InvalidStatus(
                 _MALFORMED, f"status list {url}: the subject is not one {_SUBJECT_TYPE}"
             )
         purposes = types_of(subject.get("statusPurpose"))
         if not all(isinstance(p, str) and p for p in purposes):
-            raise UndecidedStatus(_MALFORMED, f"status list {url}: statusPurpose must be strings")
+            raise InvalidStatus(_MALFORMED, f"status list {url}: statusPurpose must be strings")
         return ListCredential(url, frozenset(purposes), subject.get("encodedList"))
 
     def _verified(self, url: str, document: Mapping[str, Any]) -> None:
-        """All proofs, structure, contexts and validity pass, and the list is authoritative:
-        signed by a signer of the credential, or issued (issuer check passed) by its issuer."""
+        """Structure, contexts, every proof, the issuer binding and validity pass, and the
+        list's issuer is the credential's issuer or a status authority."""
         try:
             result = self._verify_list(document)
         except Exception as error:  # a verifier should not raise; never let it decide "ok"
@@ -190,16 +193,14 @@ class StatusLists:
             ]
             reason = "; ".join(found) or "no verified proof"
             raise UndecidedStatus(_VERIFICATION, f"the status list {url} did not verify: {reason}")
-        proofs = checks["proof"].details.get("proofs", ())
-        list_signers = {p.controller for p in proofs if isinstance(p, ProofResult) and p.verified}
-        issued_by_accepted = (
-            "issuer" in checks
-            and checks["issuer"].status == CheckStatus.PASSED
-            and issuer_id(document) in self._issuers
-        )
-        if not (list_signers & self._signers or issued_by_accepted):
+        issuer = issuer_id(document)
+        if checks.get("issuer") is None or checks["issuer"].status != CheckStatus.PASSED:
+            raise UndecidedStatus(
+                _VERIFICATION, f"the status list {url} is not signed by its issuer {issuer!r}"
+            )
+        if issuer not in self._issuers:
             raise UndecidedStatus(
                 _VERIFICATION,
-                f"the status list {url} is signed by neither the credential's signer nor issuer"
-                " (nor issued by a status authority you trust)",
+                f"the status list {url} is issued by {issuer!r}, neither the credential's "
+                "issuer nor a status authority you trust",
             )

@@ -17,6 +17,7 @@ from microcred.errors import InvalidMultibaseError, MalformedProofError, Unsuppo
 from microcred.jsonld import jcs, rdfc
 from microcred.jsonld.compacted import to_rdf
 from microcred.jsonld.loader import DocumentLoader
+from microcred.jsonld.rdfc import WorkBudget
 from microcred.keys import KeyType, PublicKey, Signer
 from microcred.multibase import decode_base58btc, encode_base58btc
 
@@ -46,7 +47,12 @@ class Cryptosuite(Protocol):
     def keeps_proof_context(self) -> bool: ...
 
     def transform(
-        self, document: Mapping[str, Any], *, key_type: str, loader: DocumentLoader
+        self,
+        document: Mapping[str, Any],
+        *,
+        key_type: str,
+        loader: DocumentLoader,
+        budget: WorkBudget | None = None,
     ) -> bytes: ...
     def proof_configuration(
         self,
@@ -55,6 +61,7 @@ class Cryptosuite(Protocol):
         *,
         key_type: str,
         loader: DocumentLoader,
+        budget: WorkBudget | None = None,
     ) -> bytes: ...
     def hash(
         self, canonical_config: bytes, canonical_document: bytes, *, key_type: str
@@ -84,17 +91,30 @@ class DataIntegritySuite:
         """JCS suites carry the document's @context in the proof itself (EDDSA §3.3.1 step 2)."""
         return self.canonicalization == "jcs"
 
-    def _canonical(self, value: Mapping[str, Any], key_type: str, loader: DocumentLoader) -> bytes:
+    def _canonical(
+        self,
+        value: Mapping[str, Any],
+        key_type: str,
+        loader: DocumentLoader,
+        budget: WorkBudget | None,
+    ) -> bytes:
         if self.canonicalization == "jcs":
             return jcs.canonicalize(value)
         quads = to_rdf(value, loader)
-        return rdfc.canonicalize(quads, hash_algorithm=_hash_name(key_type)).encode("utf-8")
+        text = rdfc.canonicalize(quads, hash_algorithm=_hash_name(key_type), budget=budget)
+        return text.encode("utf-8")
 
     def transform(
-        self, document: Mapping[str, Any], *, key_type: str, loader: DocumentLoader
+        self,
+        document: Mapping[str, Any],
+        *,
+        key_type: str,
+        loader: DocumentLoader,
+        budget: WorkBudget | None = None,
     ) -> bytes:
-        """Transformation: the canonical form of the unsecured document (EDDSA §3.2.3, §3.3.3)."""
-        return self._canonical(document, key_type, loader)
+        """Transformation: the canonical form of the unsecured document (EDDSA §3.2.3, §3.3.3);
+        RDFC work is charged to `budget` (one verify() call's) when given."""
+        return self._canonical(document, key_type, loader, budget)
 
     def proof_configuration(
         self,
@@ -103,6 +123,7 @@ class DataIntegritySuite:
         *,
         key_type: str,
         loader: DocumentLoader,
+        budget: WorkBudget | None = None,
     ) -> bytes:
         """Proof configuration: the canonical proof options, without proofValue (EDDSA §3.2.5).
 
@@ -112,7 +133,7 @@ class DataIntegritySuite:
         config = {k: v for k, v in options.items() if k != "proofValue"}
         if self.canonicalization == "rdfc":
             config["@context"] = document.get("@context")
-        return self._canonical(config, key_type, loader)
+        return self._canonical(config, key_type, loader, budget)
 
     def hash(self, canonical_config: bytes, canonical_document: bytes, *, key_type: str) -> bytes:
         """Hashing: H(proof configuration) || H(document), configuration first (EDDSA §3.2.4)."""

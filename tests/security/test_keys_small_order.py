@@ -148,6 +148,7 @@ def test_a_forged_credential_does_not_verify() -> None:
         credential,
         key=signer_for(KeyPair.generate("Ed25519"), method),
         cryptosuite="eddsa-jcs-2022",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
     )
     signed["proof"]["proofValue"] = encode_base58btc(FORGED_SIGNATURE)
     result = api.verify(signed, now=datetime(2026, 6, 1, tzinfo=UTC))

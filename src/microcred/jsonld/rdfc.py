@@ -20,7 +20,7 @@ from microcred.errors import (
 )
 from microcred.jsonld.nquads import Dataset, Quad
 
-__all__ = ["DEFAULT_WORK_LIMIT", "canonicalize", "canonicalize_with_map"]
+__all__ = ["DEFAULT_WORK_LIMIT", "WorkBudget", "canonicalize", "canonicalize_with_map"]
 
 DEFAULT_WORK_LIMIT = 500_000
 """Work units one canonicalization may spend before CanonicalizationLimitError. Units track
@@ -30,6 +30,19 @@ permutation it examines (step 5.4) costs its length plus the size of the issuer 
 The W3C evaluation tests need at most 23,148 units (test044-046, "computable poison"); a
 7-node blank-node clique needs 3.4 million and larger cliques (test074) far more, so they
 stop once the budget is spent, in a fraction of a second."""
+
+
+@dataclass(slots=True)
+class WorkBudget:
+    """Work units several canonicalizations share, e.g. every proof and status list of one
+    verify() call, so many small poison graphs cannot add up to a long run."""
+
+    limit: int = DEFAULT_WORK_LIMIT
+    remaining: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.remaining = self.limit
+
 
 _HASH_ALGORITHMS = MappingProxyType({"sha256": hashlib.sha256, "sha384": hashlib.sha384})
 
@@ -44,12 +57,16 @@ def canonicalize(
     *,
     hash_algorithm: str = "sha256",
     work_limit: int = DEFAULT_WORK_LIMIT,
+    budget: WorkBudget | None = None,
 ) -> str:
     """The serialized canonical form of `dataset` (RDFC-1.0 §4.4.3, §5).
 
-    Duplicate quads count once. SHA-384 serves the P-384 cryptosuites.
+    Duplicate quads count once. SHA-384 serves the P-384 cryptosuites. With a `budget`, the
+    work is charged to it (and `work_limit` is ignored).
     """
-    return canonicalize_with_map(dataset, hash_algorithm=hash_algorithm, work_limit=work_limit)[0]
+    return canonicalize_with_map(
+        dataset, hash_algorithm=hash_algorithm, work_limit=work_limit, budget=budget
+    )[0]
 
 
 def canonicalize_with_map(
@@ -57,13 +74,15 @@ def canonicalize_with_map(
     *,
     hash_algorithm: str = "sha256",
     work_limit: int = DEFAULT_WORK_LIMIT,
+    budget: WorkBudget | None = None,
 ) -> tuple[str, dict[str, str]]:
     """The serialized canonical form plus the issued identifiers map (RDFC-1.0 §4.4.3 step 7).
 
     The map relates each input blank node label to its canonical label, both without `_:`.
     """
     quads = dataset if isinstance(dataset, Dataset) else _input_dataset(dataset)
-    state = _CanonicalizationState(quads, _hasher(hash_algorithm), work_limit, work_limit)
+    budget = budget if budget is not None else WorkBudget(work_limit)
+    state = _CanonicalizationState(quads, _hasher(hash_algorithm), budget)
     try:
         _issue_canonical_identifiers(state)
         canonical = state.canonical_issuer
@@ -87,8 +106,7 @@ class _CanonicalizationState:
 
     quads: tuple[Quad, ...]
     hash: Callable[[str], str]
-    work_limit: int
-    remaining_work: int
+    budget: WorkBudget
     blank_node_to_quads: dict[str, list[Quad]] = field(default_factory=dict)
     canonical_issuer: _Issuer = field(default_factory=dict)
     first_degree_hashes: dict[str, str] = field(default_factory=dict)
@@ -96,10 +114,10 @@ class _CanonicalizationState:
 
     def charge(self, units: int) -> None:
         """Spend work units; stop with CanonicalizationLimitError once the budget is gone."""
-        self.remaining_work -= units
-        if self.remaining_work < 0:
+        self.budget.remaining -= units
+        if self.budget.remaining < 0:
             raise CanonicalizationLimitError(
-                f"RDFC-1.0 work limit ({self.work_limit} units) reached: the dataset's blank "
+                f"RDFC-1.0 work limit ({self.budget.limit} units) reached: the dataset's blank "
                 "nodes are too alike to canonicalize within it (poison dataset, RDFC-1.0 §7.1)"
             )
 
