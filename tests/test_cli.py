@@ -123,8 +123,8 @@ def test_a_failed_write_leaves_no_partial_file(
     tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "missing-dir" / "vc.json"
-    with pytest.raises(OSError):
-        main(["issue", str(EXAMPLE), "--key", str(key_file), "-o", str(target)])
+    code, _, err = run(capsys, "issue", str(EXAMPLE), "--key", str(key_file), "-o", str(target))
+    assert code == 2 and err == f"microcred: cannot write {target}: No such file or directory\n"
     assert not target.exists()
 
 

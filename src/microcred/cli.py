@@ -2,8 +2,9 @@
 
 Sub-commands: keygen, issue (one or --batch), sign, verify, demo, status, present,
 verify-presentation, inspect. Exit codes: 0 success / verified, 1 not verified, 2 usage error or
-unreadable input, 141 the reader closed the pipe. Output files are written atomically
-(temp file + rename), so a failed command leaves none.
+unreadable input (reported as one line on stderr, never a traceback), 141 the reader closed the
+pipe. JSON input is read strictly (`microcred.strict_json`) and must be a JSON object. Output
+files are written atomically (temp file + rename), so a failed command leaves none.
 """
 
 from __future__ import annotations
@@ -12,20 +13,28 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from microcred import api
-from microcred.errors import InvalidMicroCredential, MicrocredError, format_path
+from microcred.errors import (
+    FieldError,
+    InvalidMicroCredential,
+    MalformedDocumentError,
+    MicrocredError,
+    format_path,
+)
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
 from microcred.keys import KeyPair
 from microcred.result import VerificationResult
 from microcred.status_check import status_dir_loader
+from microcred.strict_json import parse_json
 from microcred.suites import CRYPTOSUITES
 from microcred.timestamps import parse_timestamp
 
@@ -34,24 +43,54 @@ __all__ = ["main"]
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a Unix tool reports when its reader went away
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what could break a line
+_JSON_KINDS: dict[type, str] = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
 
 class _UsageError(Exception):
     """Bad arguments or unreadable input: reported on stderr with exit code 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is a `_UsageError` (one line, exit 2) like any other."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped: one line on a terminal,
+    whatever a file name or a hostile document put into a message."""
+    return _CONTROL.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def field_errors(errors: Sequence[FieldError]) -> str:
+    """Every field problem of an invalid micro-credential, on one line."""
+    return "; ".join(f"{format_path(path)}: {message} ({code})" for path, code, message in errors)
+
+
 def _write_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
     """Write `text` to `path` through a temp file in the same folder, then rename it."""
-    folder = path.resolve().parent
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
-        os.fchmod(handle, mode)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
+        try:
+            os.fchmod(handle, mode)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            raise
+    except OSError as error:  # a missing folder, a folder in the way, no permission, ...
+        raise _UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _emit(value: Any, output: str | None, *, mode: int = 0o644) -> None:
@@ -62,11 +101,17 @@ def _emit(value: Any, output: str | None, *, mode: int = 0o644) -> None:
         _write_atomically(Path(output), text, mode=mode)
 
 
-def _read_json(path: str) -> Any:
+def _read_object(path: str) -> dict[str, Any]:
+    """The JSON object in the file at `path`, read with the strict reader: every JSON input of
+    the command line (credentials, keys, contexts, lists, DID documents) is one."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise _UsageError(f"cannot read JSON from {path}: {error}") from None
+        value = parse_json(_read_bytes(path))
+    except MalformedDocumentError as error:
+        raise MalformedDocumentError(f"{path}: {error.message}", path=error.path) from None
+    if not isinstance(value, dict):
+        kind = _JSON_KINDS[type(value)]
+        raise MalformedDocumentError(f"{path} holds {kind}, not a JSON object")
+    return value
 
 
 def _key_file(key: KeyPair) -> dict[str, str]:
@@ -82,10 +127,19 @@ def _key_file(key: KeyPair) -> dict[str, str]:
 
 
 def _load_key(path: str) -> KeyPair:
-    data = _read_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("secretKeyMultibase"), str):
+    """The key pair of a key file; a malformed secret is reported without any of its text."""
+    data = _read_object(path)
+    secret = data.get("secretKeyMultibase")
+    if not isinstance(secret, str):
         raise _UsageError(f"{path} is not a microcred key file (no secretKeyMultibase)")
-    return KeyPair.from_multikey(data["secretKeyMultibase"], data.get("publicKeyMultibase"))
+    try:
+        KeyPair.from_multikey(secret)
+    except Exception as error:  # its message may quote the secret: name only the kind of fault
+        reason = error.code if isinstance(error, MicrocredError) else type(error).__name__
+        raise _UsageError(
+            f"{path}: secretKeyMultibase is not a valid secret Multikey ({reason})"
+        ) from None
+    return KeyPair.from_multikey(secret, data.get("publicKeyMultibase"))  # checks the public key
 
 
 def _loader(pins: Sequence[str]) -> DocumentLoader:
@@ -95,11 +149,13 @@ def _loader(pins: Sequence[str]) -> DocumentLoader:
         url, sep, file = pin.partition("=")
         if not sep:
             raise _UsageError(f"--context takes URL=FILE, got {pin!r}")
-        extra[url] = _read_json(file)
+        extra[url] = _read_object(file)
     return BundledLoader(extra) if extra else api.default_loader()
 
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
+    if args.output is not None and not args.force and os.path.lexists(args.output):
+        raise _UsageError(f"{args.output} already exists: pass --force to overwrite it")
     _emit(_key_file(KeyPair.generate(args.type)), args.output, mode=0o600)
     return EXIT_OK
 
@@ -108,7 +164,7 @@ def _read_bytes(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise _UsageError(f"cannot read {path}: {error}") from None
+        raise _UsageError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
@@ -144,7 +200,7 @@ def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
         NameOID.ORGANIZATION_IDENTIFIER, "organizationIdentifier", "--eidas-id"
     )
     country = args.eidas_country or subject(NameOID.COUNTRY_NAME, "countryName", "--eidas-country")
-    mc = MicroCredential.parse(_read_json(args.input))
+    mc = MicroCredential.parse(_read_object(args.input))
     return issue_edc(mc, issuer=EDCIssuer(eidas, country), key=key, certificate_chain=chain)
 
 
@@ -160,7 +216,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             raise _UsageError("--status-list gives VC 2.0 credentials a status (--format vc)")
         signed = _issue_edc(args)
     else:
-        document, key = _read_json(args.input), _load_key(args.key)
+        document, key = _read_object(args.input), _load_key(args.key)
         status = None
         if args.status_list is not None:
             from microcred.cli_status import allocate_status_entries
@@ -172,7 +228,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
 
 
 def _cmd_sign(args: argparse.Namespace) -> int:
-    document = _read_json(args.input)
+    document = _read_object(args.input)
     signed = api.sign(
         document, key=_load_key(args.key), cryptosuite=args.suite, loader=_loader(args.context)
     )
@@ -220,6 +276,19 @@ def status_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _moment(value: str | None, flag: str) -> datetime | None:
+    """The date-time an option gives (None if it is not given); anything else is a usage error."""
+    if value is None:
+        return None
+    try:
+        moment = parse_timestamp(value)
+    except (ArithmeticError, ValueError):  # e.g. a year 9999 end of day past datetime.max
+        moment = None
+    if moment is None:
+        raise _UsageError(f"{flag} must be a date-time with time zone, got {value!r}")
+    return moment
+
+
 def print_result(result: VerificationResult, out: TextIO) -> None:
     """A human table: one row per check, then every problem and warning with its JSON path."""
     out.write(("VERIFIED" if result.verified else "NOT VERIFIED") + "\n")
@@ -235,14 +304,10 @@ def print_result(result: VerificationResult, out: TextIO) -> None:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    now = None
-    if args.now is not None:
-        now = parse_timestamp(args.now)
-        if now is None:
-            raise _UsageError(f"--now must be a date-time with time zone, got {args.now!r}")
+    now = _moment(args.now, "--now")
     anchors = [_read_bytes(path) for path in args.trust_anchor]
     result = api.verify(
-        _read_json(args.input),
+        _read_object(args.input),
         now=now,
         loader=_loader(args.context),
         trust_anchors=anchors or None,
@@ -269,13 +334,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="microcred", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="microcred", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     suites = sorted(CRYPTOSUITES)
 
     keygen = commands.add_parser("keygen", help="generate a key pair (did:key); file mode 0600")
     keygen.add_argument("--type", default="Ed25519", help="ed25519 (default), p-256 or p-384")
     keygen.add_argument("-o", "--output", help="key file to write (default: stdout)")
+    keygen.add_argument(
+        "--force", action="store_true", help="overwrite the -o file if it exists (default: refuse)"
+    )
     keygen.set_defaults(run=_cmd_keygen)
 
     issue = commands.add_parser("issue", help="issue a signed micro-credential from model JSON")
@@ -357,24 +425,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    """Run the command line; returns the exit code. Errors are one line on stderr."""
     try:
+        args = _parser().parse_args(argv)
         return int(args.run(args))
     except _UsageError as error:
-        sys.stderr.write(f"microcred: {error}\n")
-        return EXIT_USAGE
+        return _fail(str(error))
     except InvalidMicroCredential as error:
-        sys.stderr.write(f"microcred: {error.code}: the micro-credential is not valid:\n")
-        for path, code, message in error.errors:
-            sys.stderr.write(f"  {format_path(path)}: {message} ({code})\n")
-        return EXIT_USAGE
+        return _fail(
+            f"{error.code}: the micro-credential is not valid: {field_errors(error.errors)}"
+        )
     except MicrocredError as error:
-        sys.stderr.write(f"microcred: {error.code}: {error}\n")
-        return EXIT_USAGE
+        return _fail(f"{error.code}: {error}")
     except BrokenPipeError:
         # `microcred ... | head`: the reader closed the pipe. Stop quietly, and point stdout
         # at /dev/null so the interpreter's final flush does not fail a second time.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except Exception as error:  # the last resort: a bug is still one line, not a traceback
+        return _fail(f"internal error: {type(error).__name__}: {error}")
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"microcred: {one_line(message)}\n")
+    return EXIT_USAGE

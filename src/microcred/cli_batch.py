@@ -1,8 +1,9 @@
 """`microcred issue --batch in.jsonl -o out.jsonl`: a cohort at once, over a process pool.
 
-One micro-credential per input line; the output holds the issued credentials in input order,
-one per line. A bad line (not JSON, or not a valid micro-credential) is reported on stderr
-with its line number and problems and does not stop the others; the exit code is then 1.
+One micro-credential per input line (lines end at "\n"; each is read with the strict JSON
+reader); the output holds the issued credentials in input order, one per line. A bad line
+(not JSON, or not a valid micro-credential) is reported as one line on stderr with its line
+number and problems and does not stop the others; the exit code is then 1.
 A progress bar is drawn on stderr when it is a terminal. With `--status-list`, every line
 gets an entry on that list; the indexes are recorded before any credential is issued.
 """
@@ -16,9 +17,19 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from microcred.batch import IssueFailure, issue_many
-from microcred.cli import EXIT_NOT_VERIFIED, EXIT_OK, _load_key, _UsageError, _write_atomically
+from microcred.cli import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    _load_key,
+    _read_bytes,
+    _UsageError,
+    _write_atomically,
+    field_errors,
+    one_line,
+)
 from microcred.cli_status import allocate_status_entries
-from microcred.errors import format_path
+from microcred.errors import MalformedDocumentError
+from microcred.strict_json import parse_json
 
 __all__ = ["issue_batch"]
 
@@ -26,10 +37,16 @@ _BAR_WIDTH = 30
 
 
 def _read_lines(path: str) -> list[str]:
+    """The file's lines. Only "\n" (or "\r\n") ends one: `str.splitlines` would also split
+    at U+2028 and other characters a JSON string may hold as they are."""
     try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise _UsageError(f"cannot read {path}: {error}") from None
+        text = _read_bytes(path).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _UsageError(f"cannot read {path}: not UTF-8 text: {error}") from None
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()  # what follows the last line end, or an empty file
+    return [line.removesuffix("\r") for line in lines]
 
 
 def _parse(lines: list[str]) -> tuple[list[Any], dict[int, IssueFailure]]:
@@ -38,9 +55,9 @@ def _parse(lines: list[str]) -> tuple[list[Any], dict[int, IssueFailure]]:
     failures: dict[int, IssueFailure] = {}
     for index, line in enumerate(lines):
         try:
-            item = json.loads(line)
-        except ValueError as error:
-            failures[index] = IssueFailure(index, "MALFORMED_JSON", f"not JSON: {error}")
+            item = parse_json(line)
+        except MalformedDocumentError as error:
+            failures[index] = IssueFailure(index, "MALFORMED_JSON", str(error))
             item = {}
         if not isinstance(item, dict) and index not in failures:
             failures[index] = IssueFailure(index, "MALFORMED_JSON", "not a JSON object")
@@ -64,9 +81,9 @@ def _progress(total: int, out: TextIO) -> Any:
 
 
 def _report(failure: IssueFailure, out: TextIO) -> None:
-    out.write(f"microcred: line {failure.index + 1}: {failure.code}: {failure.message}\n")
-    for path, code, message in failure.errors:
-        out.write(f"  {format_path(path)}: {message} ({code})\n")
+    """One line per failed input line: its number, code, and every field problem."""
+    why = field_errors(failure.errors) if failure.errors else failure.message
+    out.write(one_line(f"microcred: line {failure.index + 1}: {failure.code}: {why}") + "\n")
 
 
 def issue_batch(args: argparse.Namespace) -> int:

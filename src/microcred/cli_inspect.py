@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from microcred.cli import EXIT_OK, _emit, _read_json, _UsageError
+from microcred.cli import EXIT_OK, _emit, _read_object
 
 __all__ = ["add_inspect_command"]
 
@@ -22,9 +22,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from microcred.bindings.elm import from_credential
     from microcred.summary import annex_i_summary
 
-    document = _read_json(args.input)
-    if not isinstance(document, dict):
-        raise _UsageError(f"{args.input} holds no credential (a JSON object)")
+    document = _read_object(args.input)
     mc = from_edc(document) if is_edc(document) else from_credential(document)
     if args.json:
         _emit(mc.dump(), None)

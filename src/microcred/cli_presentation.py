@@ -19,8 +19,9 @@ from microcred.cli import (
     _emit,
     _load_key,
     _loader,
+    _moment,
     _read_bytes,
-    _read_json,
+    _read_object,
     _UsageError,
     add_status_options,
     print_result,
@@ -33,7 +34,6 @@ from microcred.presentation import present, verify_presentation
 from microcred.presentation_result import PresentationResult
 from microcred.resolvers import chain_resolvers
 from microcred.suites import CRYPTOSUITES
-from microcred.timestamps import parse_timestamp
 
 __all__ = ["add_presentation_commands", "print_presentation_result"]
 
@@ -43,7 +43,7 @@ def _domain(values: list[str]) -> str | list[str] | None:
 
 
 def _cmd_present(args: argparse.Namespace) -> int:
-    credentials = [_read_json(path) for path in args.credentials]
+    credentials = [_read_object(path) for path in args.credentials]
     vp = present(
         credentials,
         key=_load_key(args.key),
@@ -61,8 +61,7 @@ def _did_web_resolver(paths: list[str]) -> KeyResolver:
     """did:key, plus did:web served from DID document files (each at the URL of its id)."""
     pages = {}
     for path in paths:
-        document = _read_json(path)
-        did: Any = document.get("id") if isinstance(document, dict) else None
+        did: Any = _read_object(path).get("id")
         try:
             pages[did_web_to_url(did)] = _read_bytes(path)
         except InvalidDidError:
@@ -83,17 +82,13 @@ def print_presentation_result(result: PresentationResult, out: Any) -> None:
 
 
 def _cmd_verify_presentation(args: argparse.Namespace) -> int:
-    now = None
-    if args.now is not None:
-        now = parse_timestamp(args.now)
-        if now is None:
-            raise _UsageError(f"--now must be a date-time with time zone, got {args.now!r}")
+    now = _moment(args.now, "--now")
     if args.status_dir is not None and not Path(args.status_dir).is_dir():
         raise _UsageError(f"--status-dir {args.status_dir} is not a folder")
     if not args.challenge:
         raise _UsageError("--challenge must not be empty")
     result = verify_presentation(
-        _read_json(args.input),
+        _read_object(args.input),
         challenge=args.challenge,
         domain=_domain(args.domain),
         now=now,

@@ -19,7 +19,8 @@ from microcred.cli import (
     EXIT_OK,
     _emit,
     _load_key,
-    _read_json,
+    _moment,
+    _read_object,
     _UsageError,
     add_status_options,
     status_options,
@@ -30,18 +31,8 @@ from microcred.status import MIN_ENTRIES, IndexAllocator, StatusList
 from microcred.status_check import EntryStatus, status_file_name
 from microcred.status_credential import status_entry, status_list_credential
 from microcred.suites import CRYPTOSUITES
-from microcred.timestamps import parse_timestamp
 
 __all__ = ["add_status_commands", "allocate_status_entries", "allocation_file"]
-
-
-def _moment(value: str | None, flag: str) -> datetime | None:
-    if value is None:
-        return None
-    moment = parse_timestamp(value)
-    if moment is None:
-        raise _UsageError(f"{flag} must be a date-time with time zone, got {value!r}")
-    return moment
 
 
 def _cmd_create(args: argparse.Namespace) -> int:
@@ -62,9 +53,9 @@ def _cmd_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _encoded_list(document: Any, path: str) -> str:
-    subject = document.get("credentialSubject") if isinstance(document, dict) else None
-    types = document.get("type", []) if isinstance(document, dict) else []
+def _encoded_list(document: dict[str, Any], path: str) -> str:
+    subject = document.get("credentialSubject")
+    types = document.get("type", [])
     if (
         not isinstance(subject, dict)
         or "BitstringStatusListCredential" not in (types if isinstance(types, list) else [types])
@@ -77,7 +68,7 @@ def _encoded_list(document: Any, path: str) -> str:
 
 def _update(args: argparse.Namespace, value: int) -> int:
     """Set one entry of a list credential file and sign the list again (BSL §3.1)."""
-    document = _read_json(args.list)
+    document = _read_object(args.list)
     encoded = _encoded_list(document, args.list)
     key = _load_key(args.key)
     issuer = _issuer_id(document)
@@ -103,7 +94,7 @@ def allocation_file(list_file: str) -> Path:
 def allocate_status_entries(args: argparse.Namespace, key: KeyPair, count: int) -> list[Any]:
     """`count` credentialStatus entries on the list in `args.status_list`, at random indexes
     never handed out before (or at `--status-index`), recorded before any credential exists."""
-    document = _read_json(args.status_list)
+    document = _read_object(args.status_list)
     length = StatusList.decode(_encoded_list(document, args.status_list)).length
     url, purpose = document.get("id"), _purpose(document, args.status_purpose)
     if not isinstance(url, str) or not url:
@@ -137,8 +128,8 @@ def _recorded(record: Path, url: str) -> list[int]:
     """The indexes already handed out on the list at `url`, from its allocation record."""
     if not record.exists():
         return []
-    found = _read_json(str(record))
-    used = found.get("used") if isinstance(found, dict) else None
+    found = _read_object(str(record))
+    used = found.get("used")
     if (
         not isinstance(used, list)
         or found.get("statusListCredential") != url
@@ -186,12 +177,12 @@ def _entry_line(entry: EntryStatus) -> str:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     result = api.verify(
-        _read_json(args.input), now=_moment(args.now, "--now"), **status_options(args)
+        _read_object(args.input), now=_moment(args.now, "--now"), **status_options(args)
     )
     check = result.checks.get("status")
     if check is None:  # the credential could not be read at all
-        sys.stderr.write(f"microcred: {'; '.join(str(p) for p in result.problems)}\n")
-        return EXIT_NOT_VERIFIED
+        problems = "; ".join(str(p) for p in result.problems)
+        raise _UsageError(f"{args.input}: cannot check the status: {problems}")
     if args.json:
         _emit(check.to_dict(), None)
     else:

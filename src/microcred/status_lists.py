@@ -5,7 +5,6 @@ each list loaded, verified and expanded once (BSL §3.2 steps 4-8).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from microcred.checks import issuer_id
 from microcred.errors import MalformedDocumentError, Path, StatusRetrievalError
 from microcred.result import CheckStatus, VerificationResult
 from microcred.status import expand_bitstring
+from microcred.strict_json import parse_json
 
 __all__ = [
     "InvalidStatus",
@@ -57,18 +57,19 @@ def status_file_name(url: str) -> str:
 
 
 def status_dir_loader(folder: str | os.PathLike[str]) -> StatusListLoader:
-    """A loader reading each list credential from `folder / status_file_name(url)`, offline."""
+    """A loader reading each list credential from `folder / status_file_name(url)`, offline,
+    as strict JSON (no duplicate members, bounded nesting)."""
     root = FilePath(folder)
 
     def load(url: str) -> Any:
         path = root / status_file_name(url)
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return parse_json(path.read_bytes())
         except FileNotFoundError:
             raise StatusRetrievalError(
                 f"no status list for {url} in {root} ({path.name})"
             ) from None
-        except (OSError, UnicodeDecodeError, ValueError) as error:
+        except (OSError, MalformedDocumentError) as error:
             raise StatusRetrievalError(f"cannot read the status list {path}: {error}") from None
 
     return load

@@ -159,7 +159,7 @@ class Reader:
         """An embedded node, or the node an id reference points at."""
         if isinstance(value, str):
             value = self.index.get(value, {"id": value})
-        elif isinstance(value, Mapping) and set(value) == {"id"}:
+        elif isinstance(value, Mapping) and set(value) == {"id"} and isinstance(value["id"], str):
             value = self.index.get(value["id"], value)
         if not isinstance(value, Mapping):
             raise fail(path, "expected a JSON object (a node) or a node id")

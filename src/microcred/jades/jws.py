@@ -6,12 +6,12 @@ sees a list of signature entries, each with the JSON path of where it sits in th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from microcred.errors import InvalidMultibaseError, Path
+from microcred import strict_json
+from microcred.errors import InvalidMultibaseError, MalformedDocumentError, Path
 from microcred.multibase import base64url_decode
 from microcred.result import Problem
 
@@ -38,14 +38,12 @@ def b64url_decode(text: str) -> bytes:
 
 
 def parse_json(text: str | bytes) -> Any:
-    """Parse JSON, rejecting duplicate member names (RFC 7515 §4) and NaN/Infinity.
-
-    Raises ValueError (also for nesting too deep to parse).
-    """
+    """`strict_json.parse_json`: no duplicate member names (RFC 7515 §4), no NaN/Infinity,
+    bounded nesting. Raises ValueError like the other decoding steps of this module."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_members, parse_constant=_no_constant)
-    except RecursionError as exc:
-        raise ValueError("JSON nested too deeply") from exc
+        return strict_json.parse_json(text)
+    except MalformedDocumentError as error:
+        raise ValueError(str(error)) from None
 
 
 def signing_input(protected: str, payload: str) -> bytes:
@@ -143,16 +141,3 @@ def _entry(path: Path, item: object) -> SignatureEntry | Problem:
     if not isinstance(header, Mapping):
         return Problem(FORMAT_ERROR, "header must be a JSON object", (*path, "header"))
     return SignatureEntry(path, protected, header, signature)
-
-
-def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in out:
-            raise ValueError(f"duplicate member name {name!r}")
-        out[name] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
