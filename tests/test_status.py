@@ -311,7 +311,7 @@ def test_status_list_credential_is_signed_like_any_credential() -> None:
     assert subject["statusPurpose"] == ["revocation", "suspension"]
     assert subject["ttl"] == 300000
     assert StatusList.decode(subject["encodedList"]) == status_list
-    signed = api.sign(unsigned, key=key)
+    signed = api.sign(unsigned, key=key, created=datetime(2026, 5, 1, tzinfo=UTC))
     result = api.verify(signed, now=datetime(2026, 6, 1, tzinfo=UTC))
     assert result.verified, result.to_dict()
 

@@ -44,7 +44,11 @@ def sealed() -> tuple[dict[str, Any], x509.Certificate]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(SIGNED_AT - timedelta(days=1))
         .not_valid_after(SIGNED_AT + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(  # an e-seal end-entity certificate: digitalSignature, nonRepudiation
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
         .sign(key, hashes.SHA256())
     )
     mc = MicroCredential.parse(

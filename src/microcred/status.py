@@ -39,6 +39,7 @@ __all__ = [
 MIN_ENTRIES = 131_072  # BSL §3.2 step 2: minimumNumberOfEntries (16 KB of 1-bit entries)
 _MAX_STATUS_SIZE = 16  # a larger entry would need more than 65,536 status messages
 _MAX_BITSTRING_BYTES = 1 << 24  # 16 MiB expanded (134 million bits): stops gzip bombs
+_MAX_GZIP_MEMBERS = 16  # encoders write one member; many empty ones are a CPU bomb
 
 
 def read_status_size(status_size: object, *, path: Path = ()) -> int:
@@ -178,8 +179,9 @@ def compress_bitstring(bitstring: bytes | bytearray) -> str:
 def expand_bitstring(encoded: object, *, path: Path = ()) -> bytes:
     """Bitstring Expansion (BSL §3.4): multibase-decode (`u` only), then GZIP-decompress.
 
-    Raises MALFORMED_VALUE_ERROR for a wrong header, bad base64url or bad GZIP data, and for
-    an expansion above 16 MiB (a GZIP bomb, not a status list).
+    Raises MALFORMED_VALUE_ERROR for a wrong header, bad base64url or bad GZIP data (also
+    trailing bytes after the last member), for an expansion above 16 MiB (a GZIP bomb, not a
+    status list) and for more than 16 GZIP members.
     """
     if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise MalformedDocumentError(
@@ -193,26 +195,30 @@ def expand_bitstring(encoded: object, *, path: Path = ()) -> bytes:
 
 
 def _gunzip(data: bytes, path: Path) -> bytes:
-    """Decompress every GZIP member (RFC 1952) of `data` with an output limit."""
+    """Decompress the GZIP members (RFC 1952 §2.2) of `data`, with limits on the output size
+    and on the member count: every new member copies the input left after it, so without a
+    cap many empty members would take time quadratic in the input length."""
     out = bytearray()
     rest = data
-    while True:
+    for member in range(_MAX_GZIP_MEMBERS):
+        what = f"the data after GZIP member {member} of encodedList" if member else "encodedList"
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         try:
             out += inflater.decompress(rest, _MAX_BITSTRING_BYTES + 1 - len(out))
         except zlib.error as error:
-            raise MalformedDocumentError(
-                f"encodedList is not GZIP data: {error}", path=path
-            ) from None
+            raise MalformedDocumentError(f"{what} is not GZIP data: {error}", path=path) from None
         if len(out) > _MAX_BITSTRING_BYTES or inflater.unconsumed_tail:
             raise MalformedDocumentError(
                 f"encodedList expands beyond {_MAX_BITSTRING_BYTES} bytes", path=path
             )
         if not inflater.eof:
-            raise MalformedDocumentError("encodedList is truncated GZIP data", path=path)
+            raise MalformedDocumentError(f"{what} is truncated GZIP data", path=path)
         rest = inflater.unused_data
         if not rest:
             return bytes(out)
+    raise MalformedDocumentError(
+        f"encodedList has more than {_MAX_GZIP_MEMBERS} GZIP members", path=path
+    )
 
 
 class IndexAllocator:

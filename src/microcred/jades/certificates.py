@@ -1,4 +1,5 @@
-"""Offline check of a seal's signing certificate: validity at signing time, key usage, and a
+"""Offline check of a seal's signing certificate: a claimed signing time not in the future,
+validity at that time, an end-entity certificate whose key usage allows seals, and a
 certification path to a trust anchor the caller supplies (RFC 5280 §6 via cryptography).
 
 Trust is never inferred from the document: without anchors the certificate is "untrusted" and
@@ -8,7 +9,7 @@ the check is INDETERMINATE. Revocation (OCSP/CRL) and EU trusted lists are out o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -23,7 +24,7 @@ from microcred.errors import Path
 from microcred.result import Check, CheckStatus, Problem
 from microcred.timestamps import format_timestamp
 
-__all__ = ["assess_certificate"]
+__all__ = ["assess_certificate", "certificate_defect"]
 
 _MAX_DEPTH = 8
 
@@ -34,16 +35,28 @@ def assess_certificate(
     anchors: Sequence[x509.Certificate],
     signing_time: tuple[datetime, str],
     now: datetime,
+    max_clock_skew: timedelta,
     path: Path,
 ) -> Check:
     """The "certificate" check of one signature whose x5c is `chain` (leaf first).
 
-    `pool` holds further certificates the seal carries (etsiU xVals) for path building;
-    `signing_time` is the claimed (moment, header name), e.g. (…, "sigT"): JAdES baseline-B
-    requires one, so certificates are judged at it, and `now` only adds an expiry warning.
+    `pool` holds further certificates the seal carries (etsiU xVals) for path building, and it
+    and `anchors` hold only certificates `certificate_defect` passed; `signing_time` is the
+    claimed (moment, header name), e.g. (…, "sigT"): JAdES baseline-B requires one, so
+    certificates are judged at it. It may not lie after `now` + `max_clock_skew`, and `now`
+    otherwise only adds an expiry warning.
     """
+    at = (*path, "protected", "x5c")
+    malformed = [
+        Problem("CERTIFICATE_MALFORMED", f"unreadable certificate: {defect}", (*at, i))
+        for i, defect in enumerate(map(certificate_defect, chain))
+        if defect is not None
+    ]
+    if malformed:
+        return Check(
+            "certificate", CheckStatus.FAILED, tuple(malformed), details={"trust": "untrusted"}
+        )
     leaf, (moment, source) = chain[0], signing_time
-    at = (*path, "protected", "x5c", 0)
     details: dict[str, object] = {
         "trust": "untrusted",
         "subject": leaf.subject.rfc4514_string(),
@@ -53,7 +66,17 @@ def assess_certificate(
         "validated_at": format_timestamp(moment),
         "time_source": source,
     }
-    problems = _leaf_problems(leaf, moment, at)
+    problems: list[Problem] = []
+    if moment - now > max_clock_skew:  # a difference cannot overflow near year 1 or 9999
+        problems.append(
+            Problem(
+                "JADES_SIGNING_TIME_IN_FUTURE",
+                f"the claimed signing time ({source}) is later than now plus the allowed "
+                f"clock skew ({max_clock_skew}): certificates cannot be judged at it",
+                (*path, "protected", source),
+            )
+        )
+    problems += _leaf_problems(leaf, moment, (*at, 0))
     warnings: list[Problem] = []
     if not problems and now > leaf.not_valid_after_utc:
         warnings.append(
@@ -61,7 +84,7 @@ def assess_certificate(
                 "CERTIFICATE_EXPIRED_SINCE_SIGNING",
                 f"valid at the claimed signing time ({source}) but expired since; only a verified "
                 "signature time-stamp proves when the seal was made",
-                at,
+                (*at, 0),
             )
         )
     if problems:
@@ -70,7 +93,7 @@ def assess_certificate(
         problem = Problem(
             "CERTIFICATE_UNTRUSTED",
             "no trust anchors given: the sealer's certificate chain was not checked (untrusted)",
-            at,
+            (*at, 0),
         )
         return Check("certificate", CheckStatus.INDETERMINATE, (problem,), tuple(warnings), details)
     outcome = _certification_path(leaf, [*chain[1:], *pool], anchors, moment)
@@ -79,31 +102,67 @@ def assess_certificate(
         problem = Problem(
             "CERTIFICATE_CHAIN_INVALID" if reachable else "CERTIFICATE_UNTRUSTED",
             f"no valid certification path to a trust anchor: {outcome}",
-            at,
+            (*at, 0),
         )
         return Check("certificate", CheckStatus.FAILED, (problem,), tuple(warnings), details)
     details.update(trust="trusted", path=[c.subject.rfc4514_string() for c in outcome])
     return Check.from_problems("certificate", (), warnings, details)
 
 
+def certificate_defect(certificate: x509.Certificate) -> str | None:
+    """Why the names, extensions or dates of a parsed certificate cannot be read, else None.
+
+    cryptography decodes these lazily and raises on first access: reading them once here makes
+    later reads safe.
+    """
+    try:
+        certificate.subject.rfc4514_string()
+        certificate.issuer.rfc4514_string()
+        len(certificate.extensions)
+        format_timestamp(certificate.not_valid_before_utc)
+        format_timestamp(certificate.not_valid_after_utc)
+    except (
+        ValueError,  # e.g. a Name value of a non-string ASN.1 type
+        TypeError,  # e.g. a BIT STRING value under another OID than x500UniqueIdentifier
+        x509.DuplicateExtension,
+        x509.UnsupportedGeneralNameType,
+    ) as exc:
+        return str(exc)
+    return None
+
+
 def _leaf_problems(leaf: x509.Certificate, moment: datetime, at: Path) -> list[Problem]:
-    """Validity period at `moment` and a key usage that allows seals (RFC 5280 §4.2.1.3)."""
+    """Validity at `moment`, and fit for sealing: an end-entity certificate (RFC 5280
+    §4.2.1.9) whose keyUsage allows digitalSignature or nonRepudiation (§4.2.1.3)."""
     problems = []
     if moment < leaf.not_valid_before_utc:
         problems.append(Problem("CERTIFICATE_NOT_YET_VALID", "not valid yet at signing time", at))
     if moment > leaf.not_valid_after_utc:
         problems.append(Problem("CERTIFICATE_EXPIRED", "expired before the signing time", at))
+    extensions = leaf.extensions
     try:
-        usage = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+        is_ca = extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     except x509.ExtensionNotFound:
-        return problems
-    except ValueError as exc:
-        return [*problems, Problem("CERTIFICATE_MALFORMED", f"unreadable extensions: {exc}", at)]
-    if not (usage.digital_signature or usage.content_commitment):
+        is_ca = False
+    if is_ca:
+        problems.append(
+            Problem(
+                "CERTIFICATE_NOT_END_ENTITY",
+                "the sealing certificate is a CA certificate (basicConstraints cA=TRUE); "
+                "a seal needs an end-entity certificate",
+                at,
+            )
+        )
+    try:
+        usage = extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is None or not (usage.digital_signature or usage.content_commitment):
         problems.append(
             Problem(
                 "CERTIFICATE_KEY_USAGE_INVALID",
-                "key usage allows neither digitalSignature nor nonRepudiation (contentCommitment)",
+                "keyUsage must allow digitalSignature or nonRepudiation (contentCommitment)"
+                + ("; the certificate has no keyUsage extension" if usage is None else ""),
                 at,
             )
         )

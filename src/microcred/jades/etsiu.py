@@ -17,6 +17,7 @@ from typing import Any
 from cryptography import x509
 
 from microcred.errors import Path
+from microcred.jades.certificates import certificate_defect
 from microcred.jades.jws import b64url_decode, parse_json
 from microcred.result import Problem
 
@@ -71,7 +72,7 @@ def _count(name: str, value: object) -> int:
 
 
 def _x_vals(value: object, at: Path, warnings: list[Problem]) -> list[x509.Certificate]:
-    """Certificates of `xVals` entries `{"x509Cert": {"val": base64 DER}}` (§5.3)."""
+    """Readable certificates of `xVals` entries `{"x509Cert": {"val": base64 DER}}` (§5.3)."""
     out = []
     for i, entry in enumerate(value if isinstance(value, list) else []):
         cert = entry.get("x509Cert") if isinstance(entry, Mapping) else None
@@ -79,9 +80,17 @@ def _x_vals(value: object, at: Path, warnings: list[Problem]) -> list[x509.Certi
             continue  # other kinds of value (e.g. attribute certificates) are not ours
         try:
             der = base64.b64decode(cert["val"], validate=True)
-            out.append(x509.load_der_x509_certificate(der))
-        except (KeyError, TypeError, ValueError, binascii.Error):
+            certificate = x509.load_der_x509_certificate(der)
+        except (KeyError, TypeError, ValueError, binascii.Error, x509.InvalidVersion):
             warnings.append(_warning("xVals certificate is not base64 DER", (*at, i, "x509Cert")))
+            continue
+        defect = certificate_defect(certificate)
+        if defect is None:
+            out.append(certificate)
+        else:  # left out, so neither path building nor a validator trips over it
+            warnings.append(
+                _warning(f"xVals certificate is unreadable: {defect}", (*at, i, "x509Cert"))
+            )
     return out
 
 

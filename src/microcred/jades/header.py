@@ -42,7 +42,8 @@ _JWS_REGISTERED = frozenset(
     {"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"}
 )
 _DER = Encoding.DER
-_SIG_T = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")  # TS 119 182-1 §5.2.1
+# TS 119 182-1 §5.2.1; [0-9], not \d, which (like strptime) also takes '٢٠٢٦' for 2026.
+_SIG_T = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 def certificate_digest(certificate: x509.Certificate) -> str:
@@ -97,7 +98,7 @@ def read_x5c(header: Mapping[str, Any], path: Path) -> tuple[x509.Certificate, .
             if not isinstance(value, str):
                 raise ValueError("not a string")
             out.append(x509.load_der_x509_certificate(base64.b64decode(value, validate=True)))
-        except (ValueError, binascii.Error) as exc:
+        except (ValueError, binascii.Error, x509.InvalidVersion) as exc:
             return Problem(
                 FORMAT_ERROR, f"x5c entry is not a DER certificate: {exc}", (*path, "x5c", i)
             )

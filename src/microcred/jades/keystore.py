@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from microcred.errors import InvalidCertificateError, InvalidKeyError
 from microcred.jades.algorithms import SigningKey
+from microcred.jades.certificates import certificate_defect
 
 __all__ = [
     "CertificateInput",
@@ -62,7 +63,11 @@ def load_signing_key(
 
 
 def load_certificates(source: CertificateInput) -> tuple[x509.Certificate, ...]:
-    """Certificates from x509 objects, DER bytes or PEM bytes (a bundle may hold several)."""
+    """Certificates from x509 objects, DER bytes or PEM bytes (a bundle may hold several).
+
+    Raises InvalidCertificateError, also for a certificate whose names, extensions or dates
+    cannot be read (so verification never trips over a caller's trust anchor).
+    """
     items = [source] if isinstance(source, bytes | x509.Certificate) else list(source)
     out: list[x509.Certificate] = []
     for item in items:
@@ -78,8 +83,12 @@ def load_certificates(source: CertificateInput) -> tuple[x509.Certificate, ...]:
                 out.extend(x509.load_pem_x509_certificates(item))
             else:
                 out.append(x509.load_der_x509_certificate(item))
-        except ValueError as exc:
+        except (ValueError, x509.InvalidVersion) as exc:
             raise InvalidCertificateError(f"not an X.509 certificate: {exc}") from exc
+    for certificate in out:
+        defect = certificate_defect(certificate)
+        if defect is not None:
+            raise InvalidCertificateError(f"unreadable X.509 certificate: {defect}")
     return tuple(out)
 
 

@@ -76,7 +76,7 @@ def verify_seal(
     Revocation and time-stamps stay SKIPPED with a warning unless `validators` decide them.
     Raises InvalidOptionError / InvalidCertificateError only for misused options.
     """
-    moment = _aware(now)
+    moment = _clock(now, max_clock_skew)
     anchors = load_certificates(trust_anchors) if trust_anchors is not None else ()
     envelope = read_envelope(sealed)
     if isinstance(envelope, Problem):
@@ -96,7 +96,13 @@ def verify_seal(
             continue
         integrity = Check.from_problems("integrity", _integrity_problems(s, payload))
         certificate = assess_certificate(
-            s.chain, s.unsigned.certificates, anchors, s.signing_time, moment, s.entry.path
+            s.chain,
+            s.unsigned.certificates,
+            anchors,
+            s.signing_time,
+            moment,
+            max_clock_skew,
+            s.entry.path,
         )
         per_signature += [integrity, certificate]
         if integrity.ok and credential is not None and validators:
@@ -145,14 +151,29 @@ def _read_signature(entry: SignatureEntry) -> _Signature:
 def _read_payload(
     payload: str, signatures: Sequence[_Signature]
 ) -> tuple[Mapping[str, Any] | None, list[Problem]]:
-    """The credential the payload holds: its text (b64:false) or BASE64URL of it (b64:true)."""
+    """The credential the payload holds (RFC 7797 §3): its JSON text when the headers say
+    `b64: false` (listed in crit, which `seal_header_problems` enforces), else BASE64URL of it
+    (b64 absent or true, the RFC 7515 default). Any other payload is a format problem."""
     modes = {s.header.get("b64", True) for s in signatures if not s.problems}
     if len(modes) > 1:
         return None, [Problem(FORMAT_ERROR, "signatures disagree on b64", ("signatures",))]
+    if modes == {True}:
+        try:
+            text = b64url_decode(payload).decode("utf-8")
+        except ValueError as exc:  # UnicodeDecodeError is a ValueError
+            return None, [
+                Problem(
+                    FORMAT_ERROR,
+                    f"payload is not BASE64URL of UTF-8 ({exc}); only a header with b64: false, "
+                    "listed in crit, makes the payload unencoded JSON text (RFC 7797 §3, §6)",
+                    ("payload",),
+                )
+            ]
+    else:
+        text = payload
     try:
-        text = b64url_decode(payload).decode("utf-8") if modes == {True} else payload
         credential = parse_json(text)
-    except ValueError as exc:  # UnicodeDecodeError is a ValueError
+    except ValueError as exc:
         return None, [Problem(FORMAT_ERROR, f"payload is not JSON: {exc}", ("payload",))]
     if not isinstance(credential, dict):
         return None, [Problem(FORMAT_ERROR, "payload is not a JSON object", ("payload",))]
@@ -254,9 +275,17 @@ def _result(checks: list[Check], credential: Mapping[str, Any] | None) -> Verifi
     return VerificationResult.from_checks(ordered, credential, require=_REQUIRED)
 
 
-def _aware(now: datetime | None) -> datetime:
+def _clock(now: datetime | None, skew: timedelta) -> datetime:
+    """`now` in UTC (default: the system clock), such that `now ± skew` is a datetime."""
     if now is None:
-        return datetime.now(UTC)
+        now = datetime.now(UTC)
     if now.tzinfo is None or now.utcoffset() is None:
         raise InvalidOptionError("now must be an aware datetime (e.g. datetime.now(UTC))")
-    return now.astimezone(UTC)
+    try:
+        moment = now.astimezone(UTC)
+        moment + skew, moment - skew  # the validity check computes both: may they overflow?
+    except OverflowError:
+        raise InvalidOptionError(
+            f"now ± max_clock_skew ({now.isoformat()} ± {skew}) falls outside years 1-9999"
+        ) from None
+    return moment
