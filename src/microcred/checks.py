@@ -67,7 +67,8 @@ def _structure_problems(document: Any) -> Iterator[Problem]:
         yield Problem(_MALFORMED, "a credential must be a JSON object", ())
         return
     contexts = _as_list(document.get("@context"))
-    version = {CREDENTIALS_V2: 2, CREDENTIALS_V1: 1}.get(contexts[0]) if contexts else None
+    first = contexts[0] if contexts and isinstance(contexts[0], str) else None
+    version = {CREDENTIALS_V2: 2, CREDENTIALS_V1: 1}.get(first) if first else None
     if version is None:
         yield Problem(
             _MALFORMED,

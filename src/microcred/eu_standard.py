@@ -53,7 +53,7 @@ def _paths() -> tuple[tuple[tuple[str, ...], ...], ...]:
 def _speaks_elm(document: Mapping[str, Any]) -> bool:
     contexts = document.get("@context")
     contexts = contexts if isinstance(contexts, list) else [contexts]
-    return any(c in _table()["contexts"] for c in contexts)
+    return any(isinstance(c, str) and c in _table()["contexts"] for c in contexts)
 
 
 def check_eu_standard(document: Mapping[str, Any], profile: Profile = "default") -> Check:

@@ -23,7 +23,8 @@ from microcred.errors import (
     UnknownContextError,
 )
 from microcred.jsonld import compacted
-from microcred.jsonld.compacted import MAX_DEPTH, pyld_options
+from microcred.jsonld.compacted import MAX_DEPTH
+from microcred.jsonld.contexts import pyld_options
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
 from microcred.jsonld.nquads import XSD_STRING, Dataset, Quad, blank_node, iri, literal
 
