@@ -346,6 +346,15 @@ def _check_status(document: Mapping[str, Any], status: _Status | None, authentic
     )
 
 
+def _check_clock(now: datetime, skew: timedelta) -> None:
+    """Every check compares dates with now ± skew: both must be date-times Python holds."""
+    try:
+        if now - skew > now + skew:
+            raise InvalidOptionError("max_clock_skew must not be negative")
+    except (OverflowError, TypeError):
+        raise InvalidOptionError("now ± max_clock_skew must be a date-time Python holds") from None
+
+
 def verify(
     document: Any,
     *,
@@ -391,6 +400,7 @@ def verify(
     """
     if now is not None and now.utcoffset() is None:
         raise InvalidOptionError("now must be an aware datetime (with a time zone)")
+    _check_clock(now or datetime.now(UTC), max_clock_skew)
     if profile not in PROFILES:
         raise InvalidOptionError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
     if status_policy not in STATUS_POLICIES:

@@ -27,6 +27,7 @@ from microcred.cli import (
 )
 from microcred.errors import MicrocredError, format_path
 from microcred.keys import KeyPair
+from microcred.result import CheckStatus
 from microcred.status import MIN_ENTRIES, IndexAllocator, StatusList
 from microcred.status_check import EntryStatus, status_file_name
 from microcred.status_credential import status_entry, status_list_credential
@@ -176,22 +177,24 @@ def _entry_line(entry: EntryStatus) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    result = api.verify(
-        _read_object(args.input), now=_moment(args.now, "--now"), **status_options(args)
-    )
+    document = _read_object(args.input)
+    result = api.verify(document, now=_moment(args.now, "--now"), **status_options(args))
     check = result.checks.get("status")
     if check is None:  # the credential could not be read at all
         problems = "; ".join(str(p) for p in result.problems)
         raise _UsageError(f"{args.input}: cannot check the status: {problems}")
+    reason = check.details.get("reason")
     if args.json:
         _emit(check.to_dict(), None)
     else:
-        sys.stdout.write(f"STATUS {check.status.value}\n")
+        sys.stdout.write(f"STATUS {check.status.value}{f': {reason}' if reason else ''}\n")
         for entry in check.details.get("entries", ()):
             sys.stdout.write(_entry_line(entry))
         for problem in (*check.problems, *check.warnings):
             sys.stdout.write(f"  {problem}\n")
-    return EXIT_OK if check.ok else EXIT_NOT_VERIFIED
+    # a status entry that was not read (the credential is not authentic) is no "ok"
+    unread = check.status == CheckStatus.SKIPPED and bool(document.get("credentialStatus"))
+    return EXIT_NOT_VERIFIED if unread or not check.ok else EXIT_OK
 
 
 def add_status_commands(commands: Any) -> None:

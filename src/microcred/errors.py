@@ -16,6 +16,7 @@ __all__ = [
     "CanonicalizationError",
     "CanonicalizationLimitError",
     "ContextLimitError",
+    "CredentialLimitError",
     "DataLossError",
     "FieldError",
     "InvalidCertificateError",
@@ -190,6 +191,12 @@ class ProofLimitError(LimitExceededError):
     """More proofs, or previousProof references, than one verification accepts."""
 
     code: ClassVar[str] = "PROOF_LIMIT_EXCEEDED"
+
+
+class CredentialLimitError(LimitExceededError):
+    """More credentials in one presentation than one verification reads."""
+
+    code: ClassVar[str] = "CREDENTIAL_LIMIT_EXCEEDED"
 
 
 class StatusLimitError(LimitExceededError):

@@ -17,7 +17,13 @@ from typing import Any
 from microcred import api
 from microcred.checks import CREDENTIALS_V1, CREDENTIALS_V2, check_contexts, issuer_id
 from microcred.did import KeyResolver, resolve_did_key
-from microcred.errors import InvalidOptionError, MalformedDocumentError, Path, ProofGenerationError
+from microcred.errors import (
+    CredentialLimitError,
+    InvalidOptionError,
+    MalformedDocumentError,
+    Path,
+    ProofGenerationError,
+)
 from microcred.jsonld.loader import DocumentLoader
 from microcred.keys import Signer
 from microcred.presentation_result import CredentialResult, PresentationResult
@@ -25,7 +31,10 @@ from microcred.proofs import VERIFY_SUITES, ProofResult, verify_proofs
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 from microcred.suites import Cryptosuite
 
-__all__ = ["present", "verify_presentation"]
+__all__ = ["MAX_CREDENTIALS", "present", "verify_presentation"]
+
+MAX_CREDENTIALS = 64
+"""Most credentials one presentation may carry: each is verified in full."""
 
 _MALFORMED = "MALFORMED_VALUE_ERROR"
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
@@ -205,6 +214,8 @@ def _credential_results(
         return ()
     embedded = presentation["verifiableCredential"]
     single = not isinstance(embedded, list)
+    if len(_as_list(embedded)) > MAX_CREDENTIALS:
+        return ()
     results = []
     for index, credential in enumerate(_as_list(embedded)):
         at: Path = ("verifiableCredential",) if single else ("verifiableCredential", index)
@@ -221,8 +232,15 @@ def _credential_results(
     return tuple(results)
 
 
-def _check_credentials(credentials: Sequence[CredentialResult]) -> Check:
+def _check_credentials(
+    presentation: Mapping[str, Any], credentials: Sequence[CredentialResult]
+) -> Check:
     """Verified only if every embedded credential is; a problem names each one that is not."""
+    count = len(_as_list(presentation.get("verifiableCredential", [])))
+    if count > MAX_CREDENTIALS:
+        message = f"{count} credentials: one presentation carries at most {MAX_CREDENTIALS}"
+        problem = Problem(CredentialLimitError.code, message, ("verifiableCredential",))
+        return Check.from_problems("credentials", [problem])
     if not credentials:
         return Check("credentials", CheckStatus.SKIPPED, details={"reason": "no credentials"})
     failing = [c for c in credentials if not c.verified]
@@ -312,7 +330,7 @@ def verify_presentation(
             check_contexts(presentation, loader, proofs),
             proof,
             holder,
-            _check_credentials(credentials),
+            _check_credentials(presentation, credentials),
         ]
         return PresentationResult.of(checks, presentation, credentials)
     except Exception as error:

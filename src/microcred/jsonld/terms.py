@@ -267,14 +267,14 @@ class Frame:
         names = [types] if type(types) is str else types
         if type(names) not in (list, tuple) or any(type(n) is not str for n in names):
             refuse(NON_CANONICAL, "a type is a term or an IRI string", type_key)
+        type_terms = tuple(self.type_of(name, type_key)[0] for name in names)
+        if len(set(type_terms)) != len(type_terms):  # before any context is applied
+            refuse(NON_CANONICAL, "a type is listed twice", type_key)
         frame = self
         for name in sorted(names):
             local = self.type_of(name, type_key)[1]
             if local is not None and local is not False:
                 frame = frame.derive(local, propagate=False, override=False)
-        type_terms = tuple(self.type_of(name, type_key)[0] for name in names)
-        if len(set(type_terms)) != len(type_terms):
-            refuse(NON_CANONICAL, "a type is listed twice", type_key)
         terms = []
         for key in keys:
             try:
