@@ -5,6 +5,7 @@ Shared by the binding round-trip tests (ELM on VC 2.0, Europass EDC).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -88,6 +89,15 @@ def spelling(vocabulary: type[Concept]) -> st.SearchStrategy[Any]:
     return st.one_of(concepts.map(lambda c: c.code), concepts.map(lambda c: c.iri))
 
 
+def spellings(vocabulary: type[Concept], **size: int) -> st.SearchStrategy[list[Any]]:
+    """Distinct concepts of the vocabulary (a credential states each once), each spelt as its
+    key or as its IRI."""
+    concepts = st.lists(st.sampled_from(vocabulary.all()), unique=True, **size)
+    return concepts.flatmap(
+        lambda chosen: st.tuples(*(st.sampled_from([c.code, c.iri]) for c in chosen)).map(list)
+    )
+
+
 def optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(strategy, st.none())
 
@@ -151,7 +161,7 @@ def level(draw: st.DrawFn) -> dict[str, Any]:
     )
     if cycle is not None and eqf is not None and EQFLevel.of(eqf) != cycle.eqf_level:
         eqf = None
-    nqf = draw(st.lists(spelling(NQFLevel), max_size=2, unique=True))
+    nqf = draw(spellings(NQFLevel, max_size=2))
     if cycle is None and eqf is None and not nqf:
         eqf = 6
     return {
@@ -174,9 +184,12 @@ def micro_credentials(draw: st.DrawFn, *, edc: bool = False) -> MicroCredential:
     bodies = draw(
         st.one_of(
             st.none(),
-            st.lists(organisation(optional(IDS)), min_size=1, max_size=2).map(
-                lambda b: [issuer, *b]
-            ),
+            st.lists(
+                organisation(optional(IDS)),
+                min_size=1,
+                max_size=2,
+                unique_by=lambda o: json.dumps(o, sort_keys=True),
+            ).map(lambda b: [issuer, *b]),
         )
     )
     issued = draw(DATES)
@@ -207,11 +220,11 @@ def micro_credentials(draw: st.DrawFn, *, edc: bool = False) -> MicroCredential:
         assessment=fields(type=spelling(AssessmentType), title=optional(LANG_TEXT)),
         participation=st.one_of(
             fields(
-                modes=st.lists(spelling(LearningMode), min_size=1, max_size=2),
+                modes=spellings(LearningMode, min_size=1, max_size=2),
                 learningSetting=optional(spelling(LearningSetting)),
-                activityTypes=st.lists(spelling(LearningActivityType), max_size=2),
+                activityTypes=spellings(LearningActivityType, max_size=2),
             ),
-            fields(activityTypes=st.lists(spelling(LearningActivityType), min_size=1, max_size=2)),
+            fields(activityTypes=spellings(LearningActivityType, min_size=1, max_size=2)),
         ),
         qualityAssurance=st.lists(
             fields(
@@ -241,9 +254,9 @@ def micro_credentials(draw: st.DrawFn, *, edc: bool = False) -> MicroCredential:
                 description=LANG_TEXT,
                 notes=st.lists(LANG_TEXT, max_size=2),
                 homepage=optional(URLS),
-                supplementaryDocuments=st.lists(URLS, max_size=2),
-                thematicAreas=st.lists(spelling(ThematicArea), max_size=2),
-                languages=st.lists(spelling(Language), max_size=2),
+                supplementaryDocuments=st.lists(URLS, max_size=2, unique=True),
+                thematicAreas=spellings(ThematicArea, max_size=2),
+                languages=spellings(Language, max_size=2),
             )
         ),
     )

@@ -221,6 +221,27 @@ def test_organisations_sharing_an_id_must_agree(example: dict[str, Any]) -> None
     assert caught.value.errors[0].code == "conflicting_organisation"
 
 
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (
+            ("participation", "modes"),
+            ["blended", "http://data.europa.eu/snb/learning-assessment/e92d221e4d"],
+        ),
+        (("furtherInformation", "languages"), ["en", "en"]),
+    ],
+)
+def test_a_set_states_each_item_once(
+    example: dict[str, Any], path: tuple[str, str], value: list[str]
+) -> None:
+    """The same mode (as key and as IRI) twice: the credential's graph would hold it once."""
+    example.setdefault(path[0], {})[path[1]] = value
+    with pytest.raises(InvalidMicroCredential) as caught:
+        MicroCredential.parse(example)
+    assert caught.value.errors[0].path == path
+    assert caught.value.errors[0].code == "not_unique"
+
+
 def test_the_json_form_validates_back_to_the_same_model(example: dict[str, Any]) -> None:
     mc = MicroCredential.parse(example).with_issuer_id(DID)
     dumped = mc.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -148,8 +148,8 @@ class _Deserializer:
             if self.strict and (type_terms or properties):
                 # a node is described in one JSON object, or in identical copies of it: a
                 # reader of one place then sees everything the graph says about the node
-                seen = self._described.setdefault((graph, subject), element)
-                if seen is not element and seen != element:
+                first = self._described.setdefault((graph, subject), element)
+                if first is not element and first != element:
                     message = f"node {subject} is described in two places that differ"
                     raise Refused(NON_CANONICAL, message)
         append = self.quads.append
@@ -166,22 +166,26 @@ class _Deserializer:
                     self._container(term_frame, subject, key, term_, value, graph, depth)
                     continue
                 predicate, coercion = term_.predicate, term_.coercion
-                for index, item in enumerate(value if type(value) is list else (value,)):  # noqa: B007 (the path on a refusal)
+                listed = type(value) is list
+                values: set[str] = set()
+                for index, item in enumerate(value if listed else (value,)):  # noqa: B007 (the path on a refusal)
                     kind = type(item)
                     if kind is str and coercion is None and not term_.language:
-                        append((subject, predicate, quote(item), graph))  # the common cases
-                        continue
-                    if kind is dict and term_.container != "@graph":
-                        node = self._object(term_frame, key, term_, item, graph, depth + 1)
-                        append((subject, predicate, node, graph))
-                        continue
-                    object_ = self._item(term_frame, key, term_, item, graph, depth)
-                    if object_ is not None:
-                        append((subject, predicate, object_, graph))
+                        object_ = quote(item)  # the common cases first
+                    elif kind is dict and term_.container != "@graph":
+                        object_ = self._object(term_frame, key, term_, item, graph, depth + 1)
+                    else:
+                        found = self._item(term_frame, key, term_, item, graph, depth)
+                        if found is None:
+                            continue
+                        object_ = found
+                    if listed:  # RDF holds a value once: a reader must not count it twice
+                        if object_ in values:
+                            refuse(NON_CANONICAL, "the same value is listed twice")
+                        values.add(object_)
+                    append((subject, predicate, object_, graph))
             except Refused as refused:
-                refused.path[:0] = (
-                    [key] if index is None or type(value) is not list else [key, index]
-                )
+                refused.path[:0] = [key, index] if type(value) is list else [key]
                 raise
         return subject
 
@@ -295,6 +299,8 @@ class _Deserializer:
                     objects.append(quote(text) + tag)
                 elif text is not None:
                     refuse(NON_CANONICAL, "a language map holds strings", language)
+            if type(texts) is list and len(set(texts)) != len(texts):
+                refuse(NON_CANONICAL, "the same text is listed twice", language)
         return objects
 
     def _language(self, language: str, *at: str) -> str:

@@ -21,6 +21,7 @@ from microcred.errors import FieldError, InvalidMicroCredential
 __all__ = [
     "IRI_PATTERN",
     "AbsoluteIRI",
+    "Distinct",
     "Email",
     "ModelPart",
     "Timestamp",
@@ -69,6 +70,22 @@ Email = Annotated[
     WithJsonSchema({"type": "string", "pattern": _EMAIL_PATTERN}),
 ]
 """An e-mail address; the credential carries it as a `mailto:` IRI."""
+
+
+def _distinct(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    seen: list[Any] = []
+    for index, item in enumerate(items):
+        if item in seen:
+            raise PydanticCustomError(
+                "not_unique", "item {index} repeats an earlier one", {"index": index}
+            )
+        seen.append(item)
+    return items
+
+
+Distinct = AfterValidator(_distinct)
+"""For tuples that are sets (modes, skills, levels, languages, ...): a credential states each
+IRI once, as its RDF graph can hold it only once."""
 
 
 def _xsd_time_zone(value: datetime) -> datetime:

@@ -8,12 +8,12 @@ Validation never lets pydantic's `ValidationError` out: constructing, `model_val
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from microcred.errors import FieldError, InvalidMicroCredential, Path
-from microcred.model._base import AbsoluteIRI, ModelPart, Timestamp, field_errors
+from microcred.model._base import AbsoluteIRI, Distinct, ModelPart, Timestamp, field_errors
 from microcred.model.parts import (
     Assessment,
     FurtherInformation,
@@ -53,7 +53,7 @@ class MicroCredential(ModelPart):
     """M2. Title of the micro-credential."""
     issuer: Organisation
     """M3. Country(ies)/region(s) of the issuer: `issuer.country` and `issuer.region`."""
-    awarding_bodies: tuple[Organisation, ...] = ()
+    awarding_bodies: Annotated[tuple[Organisation, ...], Distinct] = ()
     """M4. Awarding body(ies); the issuer when left out."""
     date_of_issuing: Timestamp
     """M5. Date of issuing (with a time zone)."""

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from microcred.model._base import (
     AbsoluteIRI,
+    Distinct,
     Email,
     ModelPart,
     Timestamp,
@@ -120,8 +121,10 @@ class LearningOutcome(ModelPart):
     ESCO skills (`http://data.europa.eu/esco/skill/<uuid>`) and other skill frameworks."""
 
     title: LangText
-    related_esco_skills: tuple[ESCOSkill, ...] = Field(default=(), alias="relatedESCOSkills")
-    related_skills: tuple[AbsoluteIRI, ...] = ()
+    related_esco_skills: Annotated[tuple[ESCOSkill, ...], Distinct] = Field(
+        default=(), alias="relatedESCOSkills"
+    )
+    related_skills: Annotated[tuple[AbsoluteIRI, ...], Distinct] = ()
     skill_type: SkillType | None = None
     reusability_level: SkillReuseLevel | None = None
 
@@ -145,7 +148,7 @@ class Level(ModelPart):
     leading to the micro-credential: EQF, NQF and/or QF-EHEA cycle."""
 
     eqf: EQFLevel | None = None
-    nqf: tuple[NQFLevel, ...] = ()
+    nqf: Annotated[tuple[NQFLevel, ...], Distinct] = ()
     qf_ehea_cycle: QFEHEACycle | None = Field(default=None, alias="qfEheaCycle")
 
     @model_validator(mode="after")
@@ -176,9 +179,9 @@ class Participation(ModelPart):
     or blended, volunteering, work experience): ELM `mode`, `learningSetting` and the type
     of the learning activity."""
 
-    modes: tuple[LearningMode, ...] = ()
+    modes: Annotated[tuple[LearningMode, ...], Distinct] = ()
     learning_setting: LearningSetting | None = None
-    activity_types: tuple[LearningActivityType, ...] = ()
+    activity_types: Annotated[tuple[LearningActivityType, ...], Distinct] = ()
 
     @model_validator(mode="after")
     def _stated(self) -> Self:
@@ -219,7 +222,7 @@ class Stackability(ModelPart):
     micro-credential, or integrated and stackable towards other credentials."""
 
     stand_alone: bool
-    stackable_towards: tuple[RelatedQualification, ...] = ()
+    stackable_towards: Annotated[tuple[RelatedQualification, ...], Distinct] = ()
 
 
 class FurtherInformation(ModelPart):
@@ -229,9 +232,9 @@ class FurtherInformation(ModelPart):
     description: LangText | None = None
     notes: tuple[LangText, ...] = ()
     homepage: WebAddress | None = None
-    supplementary_documents: tuple[WebAddress, ...] = ()
-    thematic_areas: tuple[ThematicArea, ...] = ()
-    languages: tuple[Language, ...] = ()
+    supplementary_documents: Annotated[tuple[WebAddress, ...], Distinct] = ()
+    thematic_areas: Annotated[tuple[ThematicArea, ...], Distinct] = ()
+    languages: Annotated[tuple[Language, ...], Distinct] = ()
 
     @model_validator(mode="after")
     def _stated(self) -> Self:
