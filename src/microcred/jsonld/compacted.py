@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from microcred.errors import ContextLimitError, MalformedDocumentError, MicrocredError
+from microcred.errors import ContextLimitError, MalformedDocumentError, MicrocredError, Path
 from microcred.jsonld.contexts import ActiveContexts, active_contexts
 from microcred.jsonld.loader import DocumentLoader
 from microcred.jsonld.nquads import Dataset, Quad, iri, language_tag, literal, quote
@@ -110,10 +110,22 @@ class _Deserializer:
     def document(self, document: Mapping[str, Any]) -> Dataset:
         if "@context" not in document:
             refuse(DATA_LOSS, "a document without @context signs nothing", "@context")
+        self._no_pinned_copy(document["@context"])
         top = self.contexts.top(document["@context"])
         body = {k: v for k, v in document.items() if k != "@context"}
         self._object(top, None, TEXT, body, "", 0)
         return Dataset(dict.fromkeys(self.quads))
+
+    def _no_pinned_copy(self, entries: Any) -> None:
+        """Canonical form names a pinned context by its URL, where readers look for it (the
+        eu_standard check, the bindings); a copy of its body reads the same only as JSON-LD."""
+        if not self.strict:
+            return
+        for index, entry in enumerate(entries if type(entries) is list else [entries]):
+            url = self.contexts.pinned_url(entry) if type(entry) is dict else None
+            if url is not None:
+                where: Path = ("@context", index) if type(entries) is list else ("@context",)
+                raise Refused(NON_CANONICAL, f"an inline copy of {url}: write its URL", where)
 
     def _object(
         self,
@@ -132,6 +144,8 @@ class _Deserializer:
                 ContextLimitError,
                 f"the document needs more than {MAX_FRAMES} distinct active contexts",
             )
+        if "@context" in element:
+            self._no_pinned_copy(element["@context"])
         frame, type_terms, type_scoped, is_value, id_key, properties = frame.shape(
             prop, term.scoped, element
         )

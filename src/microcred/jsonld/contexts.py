@@ -122,6 +122,16 @@ class ActiveContexts:
     def _inline(self, body: dict[str, Any], at: Path) -> Any:
         """An inline context: a pinned context's URL when it is a copy of one, else the body
         when it only adds terms (see `additive_problem`)."""
+        pinned = self.pinned_url(body, at)
+        if pinned is not None:
+            return pinned
+        problem = self._additive_problem(body)
+        if problem is not None:
+            raise Refused(NON_CANONICAL, f"an inline context may only add terms: {problem}", at)
+        return body
+
+    def pinned_url(self, body: Any, at: Path = ()) -> str | None:
+        """The URL of the pinned context `body` is a copy of (same JSON), if any."""
         if self._pinned is None:
             self._pinned = {
                 canonical_json(document.get("@context")): url
@@ -129,15 +139,9 @@ class ActiveContexts:
                 if isinstance(document, Mapping)
             }
         try:
-            text = canonical_json(body)
+            return self._pinned.get(canonical_json(body))
         except (TypeError, ValueError):
             raise Refused(NON_CANONICAL, "an inline context is plain JSON", at) from None
-        if text in self._pinned:
-            return self._pinned[text]
-        problem = self._additive_problem(body)
-        if problem is not None:
-            raise Refused(NON_CANONICAL, f"an inline context may only add terms: {problem}", at)
-        return body
 
     def _additive_problem(self, body: Mapping[str, Any]) -> str | None:
         """Why an inline context does more than add new terms, or None. New terms may not
