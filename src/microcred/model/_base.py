@@ -29,11 +29,18 @@ __all__ = [
     "field_errors",
     "matching",
     "need_one_of",
+    "shown",
 ]
 
 IRI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$"
 _WEB_PATTERN = r"^https?://[^\s<>\"{}|\\^`/]+(?:/[^\s<>\"{}|\\^`]*)?$"
 _EMAIL_PATTERN = r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$"
+
+
+def shown(value: str) -> str:
+    """`value` for an error message: a lone surrogate (which pydantic cannot encode in its
+    error) written as its escape."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def matching(pattern: str, code: str, what: str) -> AfterValidator:
@@ -43,7 +50,7 @@ def matching(pattern: str, code: str, what: str) -> AfterValidator:
     def check(value: str) -> str:
         if not compiled.fullmatch(value):
             raise PydanticCustomError(
-                code, "'{value}' is not {what}", {"value": value, "what": what}
+                code, "'{value}' is not {what}", {"value": shown(value), "what": what}
             )
         return value
 

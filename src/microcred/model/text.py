@@ -17,6 +17,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from microcred.errors import FieldError, InvalidMicroCredential
+from microcred.model._base import shown
 
 __all__ = ["LANGUAGE_TAG_PATTERN", "LangText", "is_language_tag", "normalize_language_tag"]
 
@@ -176,7 +177,7 @@ def _valid_tag(tag: str) -> str:
         raise PydanticCustomError(
             "invalid_language_tag",
             "'{tag}' is not a well-formed BCP 47 language tag (RFC 5646), e.g. 'en' or 'de-AT'",
-            {"tag": tag},
+            {"tag": shown(tag)},
         )
     return tag
 
