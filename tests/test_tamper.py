@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 
 from microcred import api
 from microcred.errors import MicrocredError
-from microcred.jsonld import rdfc
-from microcred.jsonld.expand import to_rdf
 from microcred.keys import KeyPair
+from tests.oracle import pyld_canonical
 
 EXAMPLE = json.loads(
     (Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json").read_text()
@@ -130,7 +129,7 @@ def _signed_statements(document: dict[str, Any]) -> str | None:
     """The canonical RDF an RDFC proof signs (None if the document no longer expands)."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     try:
-        return rdfc.canonicalize(to_rdf(unsecured, direct=False))
+        return pyld_canonical(unsecured)
     except MicrocredError:
         return None
 

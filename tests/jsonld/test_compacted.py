@@ -1,8 +1,10 @@
-"""The direct JSON-LD -> RDF path against pyld's general path: same canonical N-Quads.
+"""Both JSON-LD -> RDF paths against pyld: the same canonical N-Quads.
 
-Independent reference: pyld's Expansion + toRdf (`to_rdf(..., direct=False)`). The direct
-path may decline a document (None), never disagree: when the general path refuses a
-document (data loss, bad IRI) the direct path must decline it too.
+Independent reference: pyld's safe expansion + pyld's own toRdf (tests/oracle.py). The
+compacted-form reader may refuse a document (None), never disagree: when the reference
+refuses a document (data loss, bad IRI) the reader must refuse it too. The general path
+(`to_rdf(..., direct=False)`: safe expansion + jsonld.deserialize) must agree with it on
+every document, canonical or not.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from microcred.jsonld import compacted, rdfc
 from microcred.jsonld.expand import to_rdf
 from microcred.jsonld.loader import BundledLoader
 from microcred.presentation import present
+from tests.oracle import pyld_canonical
 from tests.strategies import micro_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +37,7 @@ LOADER = BundledLoader()
 def general(document: Any, loader: BundledLoader = LOADER) -> str | None:
     """Canonical N-Quads by pyld's general path, or None when it refuses the document."""
     try:
-        return rdfc.canonicalize(to_rdf(document, loader=loader, direct=False))
+        return pyld_canonical(document, loader)
     except MicrocredError:
         return None
 
@@ -47,9 +50,18 @@ def direct(document: Any, loader: BundledLoader = LOADER) -> str | None:
         return None
 
 
+def ours_general(document: Any, loader: BundledLoader = LOADER) -> str | None:
+    try:
+        return rdfc.canonicalize(to_rdf(document, loader=loader, direct=False))
+    except MicrocredError:
+        return None
+
+
 def assert_agree(document: Any, loader: BundledLoader = LOADER) -> bool:
-    """The direct path declines or agrees; returns whether it took the document."""
+    """The general path agrees; the direct path declines or agrees; returns whether the
+    direct path took the document."""
     mine, reference = direct(document, loader), general(document, loader)
+    assert ours_general(document, loader) == reference, "the general path disagrees with pyld"
     if reference is None:
         assert mine is None, "the direct path accepted a document the general path refuses"
     elif mine is not None:

@@ -28,9 +28,8 @@ from microcred import KeyPair, StatusList, issue, sign, status_entry, status_lis
 from microcred import verify as _verify
 from microcred.api import default_loader
 from microcred.errors import MicrocredError
-from microcred.jsonld import rdfc
 from microcred.jsonld.contexts import active_contexts
-from microcred.jsonld.expand import to_rdf
+from tests.oracle import pyld_canonical
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -283,7 +282,7 @@ def signed_graph(document: dict[str, Any]) -> str | None:
     """The canonical RDF an RDFC proof signs, by pyld's general path (None if unreadable)."""
     try:
         unsecured = {k: v for k, v in document.items() if k != "proof"}
-        return rdfc.canonicalize(to_rdf(unsecured, direct=False))
+        return pyld_canonical(unsecured)
     except MicrocredError:
         return None
 

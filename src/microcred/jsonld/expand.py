@@ -25,12 +25,11 @@ from microcred.errors import (
 from microcred.jsonld import compacted
 from microcred.jsonld.compacted import MAX_DEPTH
 from microcred.jsonld.contexts import pyld_options
+from microcred.jsonld.deserialize import to_quads
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
-from microcred.jsonld.nquads import XSD_STRING, Dataset, Quad, blank_node, iri, literal
+from microcred.jsonld.nquads import Dataset
 
 __all__ = ["MAX_DEPTH", "expand", "to_rdf"]
-
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class _Located(dict[str, Any]):
@@ -319,22 +318,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _term(node: Mapping[str, str]) -> str:
-    if node["type"] == "IRI":
-        return iri(node["value"])
-    if node["type"] == "blank node":
-        return blank_node(node["value"][2:])
-    datatype = node.get("datatype") or XSD_STRING
-    if datatype == _RDF_LANGSTRING:
-        return literal(node["value"], language=node["language"])
-    return literal(node["value"], datatype)
-
-
 def to_rdf(document: Any, *, loader: DocumentLoader | None = None, direct: bool = True) -> Dataset:
     """The RDF dataset of a JSON-LD document, after safe expansion, as quads.
 
     Documents in canonical compacted form take the direct path (`jsonld.compacted`, what
-    signing and verification use); others, and `direct=False`, take pyld's general path.
+    signing and verification use); others, and `direct=False`, take the general path:
+    pyld's safe expansion, then `jsonld.deserialize` (linear, unlike pyld's toRdf).
     `@direction` becomes an i18n datatype (as Digital Bazaar does) so a text's direction
     is signed too.
     """
@@ -344,15 +333,4 @@ def to_rdf(document: Any, *, loader: DocumentLoader | None = None, direct: bool 
             return compacted.to_rdf(document, loader)
         except MicrocredError:
             pass  # the general path decides, and names the problem its own way
-    dataset = _run(document, loader, _pyld.JsonLdProcessor.to_rdf, rdfDirection="i18n-datatype")
-    quads: list[Quad] = []
-    for graph_name, triples in dataset.items():
-        if graph_name == "@default":
-            graph = ""
-        elif graph_name.startswith("_:"):
-            graph = blank_node(graph_name[2:])
-        else:
-            graph = iri(graph_name)
-        for t in triples:
-            quads.append((_term(t["subject"]), _term(t["predicate"]), _term(t["object"]), graph))
-    return Dataset(dict.fromkeys(quads))
+    return to_quads(expand(document, loader=loader))
