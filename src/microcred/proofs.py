@@ -252,19 +252,21 @@ def _check_options(proof: Mapping[str, Any], at: Path, expect: _Expectations) ->
         raise _ProofProblem(
             "INVALID_CHALLENGE_ERROR", "proof challenge is not the expected one", (*at, "challenge")
         )
+    moments = {}
     for key in ("created", "expires"):
-        if key in proof and parse_timestamp(proof[key]) is None:
-            raise _ProofProblem(
-                "MALFORMED_PROOF_ERROR", f"proof {key} is not a dateTimeStamp", (*at, key)
-            )
-    created = parse_timestamp(proof.get("created"))
+        if key in proof:
+            moments[key] = parse_timestamp(proof[key])
+            if moments[key] is None:
+                raise _ProofProblem(
+                    "MALFORMED_PROOF_ERROR", f"proof {key} is not a dateTimeStamp", (*at, key)
+                )
+    created, expires = moments.get("created"), moments.get("expires")
     if created is not None and created > expect.now + expect.skew:
         raise _ProofProblem(
             "PROOF_CREATED_IN_FUTURE",
             f"the proof says it was created at {proof['created']}, after now",
             (*at, "created"),
         )
-    expires = parse_timestamp(proof.get("expires"))
     if expires is not None and expect.now > expires + expect.skew:
         raise _ProofProblem(
             "PROOF_EXPIRED", f"the proof expired at {proof['expires']}", (*at, "expires")

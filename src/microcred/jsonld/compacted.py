@@ -172,34 +172,46 @@ class _Deserializer:
         for key, term_ in properties:  # §5.1.2 step 13, then §8.1.2 step 1.3 for each value
             value = element[key]
             term_frame = frame
-            index = 0
+            item: Any = None
             try:
                 if term_.scoped is not None:
                     term_frame = frame.derive(term_.scoped, propagate=True, override=True)
-                if term_.container in ("@language", "@list"):
+                container = term_.container
+                if container and container != "@graph":  # a language map or a list
                     self._container(term_frame, subject, key, term_, value, graph, depth)
                     continue
-                predicate, coercion = term_.predicate, term_.coercion
-                listed = type(value) is list
-                values: set[str] = set()
-                for index, item in enumerate(value if listed else (value,)):  # noqa: B007 (the path on a refusal)
+                predicate, plain = term_.predicate, term_.coercion is None and not term_.language
+                if type(value) is not list:  # the common cases first
+                    if type(value) is str and plain:
+                        append((subject, predicate, quote(value), graph))
+                    elif type(value) is dict and not container:
+                        node = self._object(term_frame, key, term_, value, graph, depth + 1)
+                        append((subject, predicate, node, graph))
+                    else:
+                        found = self._item(term_frame, key, term_, value, graph, depth)
+                        if found is not None:
+                            append((subject, predicate, found, graph))
+                    continue
+                values: set[str] = set()  # RDF holds a value once: a reader must not count two
+                for item in value:
                     kind = type(item)
-                    if kind is str and coercion is None and not term_.language:
-                        object_ = quote(item)  # the common cases first
-                    elif kind is dict and term_.container != "@graph":
+                    if kind is str and plain:
+                        object_ = quote(item)
+                    elif kind is dict and not container:
                         object_ = self._object(term_frame, key, term_, item, graph, depth + 1)
                     else:
                         found = self._item(term_frame, key, term_, item, graph, depth)
                         if found is None:
                             continue
                         object_ = found
-                    if listed:  # RDF holds a value once: a reader must not count it twice
-                        if object_ in values:
-                            refuse(NON_CANONICAL, "the same value is listed twice")
-                        values.add(object_)
+                    if object_ in values:
+                        refuse(NON_CANONICAL, "the same value is listed twice")
+                    values.add(object_)
                     append((subject, predicate, object_, graph))
             except Refused as refused:
-                refused.path[:0] = [key, index] if type(value) is list else [key]
+                listed = type(value) is list
+                at = next((i for i, x in enumerate(value) if x is item), 0) if listed else 0
+                refused.path[:0] = [key, at] if listed else [key]
                 raise
         return subject
 
