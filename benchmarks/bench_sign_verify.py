@@ -27,12 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from microcred import KeyPair, MicroCredential, api, issue_many
+from microcred import KeyPair, MicroCredential, api, issue_many, present, verify_presentation
 from microcred.batch import Issued, IssueFailure
 from microcred.bindings.elm import to_credential
 from microcred.jsonld.expand import to_rdf
-from microcred.multibase import decode_base58btc
-from microcred.presentation import present, verify_presentation
+from microcred.keys.multibase import decode_base58btc
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = json.loads((ROOT / "docs" / "examples" / "microcredential.json").read_text(encoding="utf-8"))

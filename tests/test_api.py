@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from microcred import api
-from microcred.did import ResolutionFailure, VerificationMethod, resolve_did_key
 from microcred.errors import (
     KeyTypeMismatchError,
     MalformedDocumentError,
     UnsupportedCryptosuiteError,
 )
-from microcred.keys import KeyPair
-from microcred.suites import CRYPTOSUITES
+from microcred.integrity.cryptosuites import CRYPTOSUITES
+from microcred.keys.did_key import ResolutionFailure, VerificationMethod, resolve_did_key
+from microcred.keys.keypair import KeyPair
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -10,9 +10,9 @@ import pytest
 
 from microcred import api
 from microcred.batch import Issued, IssueFailure, issue_many
-from microcred.keys import KeyPair
-from microcred.status import IndexAllocator, StatusList
-from microcred.status_credential import status_entry, status_list_credential
+from microcred.keys.keypair import KeyPair
+from microcred.status.bitstring import IndexAllocator, StatusList
+from microcred.status.credential import status_entry, status_list_credential
 
 EXAMPLE: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json").read_text()

@@ -14,9 +14,9 @@ from microcred import MicroCredential, api
 from microcred.bindings.edc import EDCIssuer, to_edc
 from microcred.cli import main
 from microcred.cli_inspect import NOT_VERIFIED
-from microcred.eu_standard import annex_i_elements
-from microcred.keys import KeyPair
-from microcred.summary import annex_i_summary
+from microcred.display.summary import annex_i_summary
+from microcred.keys.keypair import KeyPair
+from microcred.verification.eu_standard import annex_i_elements
 from tests.strategies import micro_credentials
 
 EXAMPLE: dict[str, Any] = json.loads(

@@ -9,8 +9,8 @@ import pytest
 
 from microcred import api
 from microcred.cli import main
-from microcred.did_web import did_web_document, signer_for
-from microcred.keys import KeyPair
+from microcred.keys.did_web import did_web_document, signer_for
+from microcred.keys.keypair import KeyPair
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json"
 

@@ -10,10 +10,10 @@ import pytest
 
 from microcred import api
 from microcred.cli import main
-from microcred.keys import KeyPair
-from microcred.status import StatusList
-from microcred.status_check import status_file_name
-from microcred.status_credential import status_entry
+from microcred.keys.keypair import KeyPair
+from microcred.status.bitstring import StatusList
+from microcred.status.check import status_file_name
+from microcred.status.credential import status_entry
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json"
 URL = "https://issuer.example/status/revocation/1"

@@ -1,4 +1,4 @@
-"""microcred.did: did:key vectors, DID documents, the offline resolver and its failure codes."""
+"""keys.did_key: did:key vectors, DID documents, the offline resolver and its failure codes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microcred.did import (
+from microcred.errors import InvalidDidError
+from microcred.keys.did_key import (
     DID_KEY_RELATIONSHIPS,
     KeyResolver,
     ResolutionFailure,
@@ -19,9 +20,8 @@ from microcred.did import (
     did_key_document,
     resolve_did_key,
 )
-from microcred.errors import InvalidDidError
-from microcred.keys import KeyPair, PublicKey
-from microcred.multibase import decode_base58btc
+from microcred.keys.keypair import KeyPair, PublicKey
+from microcred.keys.multibase import decode_base58btc
 
 DATA = Path(__file__).parent / "data" / "keys"
 DID_KEY = json.loads((DATA / "did-key.json").read_text("utf-8"))

@@ -1,4 +1,4 @@
-"""microcred.did_web: the did:web URL rules of the method spec, and resolving keys over a fetch."""
+"""keys.did_web: the did:web URL rules of the method spec, and resolving keys over a fetch."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcred import api
-from microcred.did import ResolutionFailure, VerificationMethod
-from microcred.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
 from microcred.errors import InvalidDidError, InvalidKeyError, InvalidOptionError
-from microcred.keys import KeyPair
+from microcred.keys.did_key import ResolutionFailure, VerificationMethod
+from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
+from microcred.keys.keypair import KeyPair
 
 SPEC_DOCUMENT = json.loads(
     (Path(__file__).parent / "data" / "did-web" / "spec-jws2020-document.json").read_text("utf-8")

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from microcred.eu_standard import annex_i_elements, check_eu_standard
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
+from microcred.verification.eu_standard import annex_i_elements, check_eu_standard
 
 EXAMPLE = json.loads(
     (Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json").read_text()

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microcred import api
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
 from tests.test_tamper import EXAMPLE, NOW, _at, _leaves, _objects
 
 KEYWORDS = ["@id", "@type", "@context", "@value", "@language", "@list", "@set", "@graph"]

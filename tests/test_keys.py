@@ -1,4 +1,4 @@
-"""microcred.keys: REC key pairs and signatures, Multikey/JWK rules, Signer protocol, properties."""
+"""keys.keypair: REC key pairs and signatures, Multikey/JWK rules, Signer protocol, properties."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcred.errors import InvalidKeyError, MicrocredError
-from microcred.keys import KEY_TYPES, KeyPair, KeyType, PublicKey, Signer, parse_key_type
-from microcred.multibase import (
+from microcred.keys.keypair import KEY_TYPES, KeyPair, KeyType, PublicKey, Signer, parse_key_type
+from microcred.keys.multibase import (
     base64url_encode,
     decode_base58btc,
     encode_base58btc,

@@ -1,4 +1,4 @@
-"""microcred.multibase: CID 1.0 §2.4 multibase values and multicodec varints."""
+"""microcred.keys.multibase: CID 1.0 §2.4 multibase values and multicodec varints."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcred.errors import InvalidMultibaseError
-from microcred.multibase import (
+from microcred.keys.multibase import (
     base64url_decode,
     base64url_encode,
     decode_base58btc,

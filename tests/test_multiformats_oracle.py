@@ -12,7 +12,7 @@ from multiformats import multibase as mf_multibase
 from multiformats import multicodec as mf_multicodec
 from multiformats import varint as mf_varint
 
-from microcred.multibase import (
+from microcred.keys.multibase import (
     decode_base58btc,
     decode_base64url,
     decode_varint,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from microcred import api
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 MICROCRED = "https://w3id.org/microcred/v1"

@@ -13,19 +13,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from microcred import api
-from microcred.did import resolve_did_key
-from microcred.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
+from microcred import api, present, verify_presentation
 from microcred.errors import (
     InvalidOptionError,
     MalformedDocumentError,
     MicrocredError,
     ProofGenerationError,
 )
-from microcred.keys import KeyPair
-from microcred.presentation import present, verify_presentation
-from microcred.presentation_result import PresentationResult
-from microcred.resolvers import chain_resolvers
+from microcred.keys.did_key import resolve_did_key
+from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
+from microcred.keys.keypair import KeyPair
+from microcred.keys.resolvers import chain_resolvers
+from microcred.verification.presentation_result import PresentationResult
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""microcred.resolvers: the caching wrapper and the resolver chain (did:key + did:web)."""
+"""microcred.keys.resolvers: the caching wrapper and the resolver chain (did:key + did:web)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from microcred import api
-from microcred.did import ResolutionFailure, VerificationMethod, resolve_did_key
-from microcred.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
 from microcred.errors import InvalidOptionError
-from microcred.keys import KeyPair
-from microcred.resolvers import CachingResolver, chain_resolvers
+from microcred.keys.did_key import ResolutionFailure, VerificationMethod, resolve_did_key
+from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
+from microcred.keys.keypair import KeyPair
+from microcred.keys.resolvers import CachingResolver, chain_resolvers
 
 DID = "did:web:issuer.example"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

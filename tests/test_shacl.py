@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from microcred import shacl
 from microcred.errors import InvalidOptionError, MissingDependencyError
-from microcred.shacl import check_shacl, validate_shacl
+from microcred.verification import shacl
+from microcred.verification.shacl import check_shacl, validate_shacl
 
 pytest.importorskip("pyshacl", reason="the shacl extra (pip install microcred[shacl])")
 

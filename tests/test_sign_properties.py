@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from strategies import micro_credentials
 
 from microcred import api
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
 from microcred.model import MicroCredential
 
 PAIRS = [

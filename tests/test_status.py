@@ -23,15 +23,15 @@ from microcred.errors import (
     StatusListLengthError,
     StatusRangeError,
 )
-from microcred.keys import KeyPair
-from microcred.status import (
+from microcred.keys.keypair import KeyPair
+from microcred.status.bitstring import (
     MIN_ENTRIES,
     IndexAllocator,
     StatusList,
     compress_bitstring,
     expand_bitstring,
 )
-from microcred.status_credential import (
+from microcred.status.credential import (
     read_status_messages,
     status_entry,
     status_list_credential,

@@ -24,17 +24,17 @@ import pytest
 from microcred import api
 from microcred.errors import InvalidOptionError, StatusRetrievalError
 from microcred.jsonld.loader import DocumentLoader
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
 from microcred.result import Check, CheckStatus, VerificationResult
-from microcred.status import MIN_ENTRIES, IndexAllocator, StatusList
-from microcred.status_check import (
+from microcred.status.bitstring import MIN_ENTRIES, IndexAllocator, StatusList
+from microcred.status.check import (
     EntryStatus,
     StatusVerdict,
     check_status,
     status_dir_loader,
     status_file_name,
 )
-from microcred.status_credential import status_entry, status_list_credential
+from microcred.status.credential import status_entry, status_list_credential
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from microcred import api
 from microcred.errors import MicrocredError
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
 from tests.oracle import pyld_canonical
 
 EXAMPLE = json.loads(

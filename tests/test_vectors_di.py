@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from microcred import api
+from microcred.integrity.cryptosuites import CRYPTOSUITES, DataIntegritySuite
 from microcred.jsonld.loader import DocumentLoader
-from microcred.keys import KeyPair
-from microcred.suites import CRYPTOSUITES, DataIntegritySuite
+from microcred.keys.keypair import KeyPair
 
 
 @dataclass(frozen=True)

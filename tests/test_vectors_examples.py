@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from microcred import api
-from microcred.did import ResolutionFailure, VerificationMethod, resolve_did_key
 from microcred.jsonld import rdfc
 from microcred.jsonld.expand import to_rdf
 from microcred.jsonld.loader import DocumentLoader
-from microcred.keys import PublicKey
+from microcred.keys.did_key import ResolutionFailure, VerificationMethod, resolve_did_key
+from microcred.keys.keypair import PublicKey
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
@@ -103,7 +103,7 @@ def test_1edtech_vectors_pass_the_proof_check(
 def test_1edtech_vector_hashes_reproduce(
     kind: str, reference_dir: Path, reference_loader: DocumentLoader
 ) -> None:
-    from microcred.suites import CRYPTOSUITES
+    from microcred.integrity.cryptosuites import CRYPTOSUITES
 
     folder = reference_dir / "ob3" / "1edtech-spec" / "test-vectors" / kind
     signed = json.loads((folder / "signed-credential.json").read_text(encoding="utf-8"))

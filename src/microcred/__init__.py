@@ -15,13 +15,14 @@ from microcred.errors import InvalidMicroCredential, MicrocredError
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 
 if TYPE_CHECKING:
-    from microcred.api import issue, sign, verify
+    from microcred.api import issue, sign, verify, verify_presentation
     from microcred.batch import issue_many
     from microcred.bindings.elm import from_credential, to_credential
-    from microcred.did import VerificationMethod, resolve_did_key
-    from microcred.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
     from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
-    from microcred.keys import KeyPair, PublicKey, Signer
+    from microcred.keys.did_key import VerificationMethod, resolve_did_key
+    from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
+    from microcred.keys.keypair import KeyPair, PublicKey, Signer
+    from microcred.keys.resolvers import CachingResolver, chain_resolvers
     from microcred.model import (
         Assessment,
         FurtherInformation,
@@ -37,13 +38,14 @@ if TYPE_CHECKING:
         Stackability,
         Workload,
     )
-    from microcred.presentation import present, verify_presentation
-    from microcred.presentation_result import CredentialResult, PresentationResult
-    from microcred.resolvers import CachingResolver, chain_resolvers
-    from microcred.status import IndexAllocator, StatusList
-    from microcred.status_check import StatusVerdict
-    from microcred.status_credential import status_entry, status_list_credential
-    from microcred.status_lists import StatusListLoader, status_dir_loader, status_file_name
+    from microcred.presentation.present import present
+    from microcred.status.bitstring import IndexAllocator, StatusList
+    from microcred.status.check import StatusVerdict
+    from microcred.status.credential import status_entry, status_list_credential
+    from microcred.status.lists import StatusListLoader, status_dir_loader, status_file_name
+    from microcred.verification.mechanisms import SECURING_MECHANISMS, SecuringMechanism
+    from microcred.verification.presentation_result import CredentialResult, PresentationResult
+    from microcred.verification.verifier import Verifier
 
 _LAZY = {
     "issue": "microcred.api",
@@ -52,32 +54,35 @@ _LAZY = {
     "verify": "microcred.api",
     "from_credential": "microcred.bindings.elm",
     "to_credential": "microcred.bindings.elm",
-    "VerificationMethod": "microcred.did",
-    "resolve_did_key": "microcred.did",
-    "DidWebResolver": "microcred.did_web",
-    "did_web_document": "microcred.did_web",
-    "did_web_to_url": "microcred.did_web",
-    "signer_for": "microcred.did_web",
-    "present": "microcred.presentation",
-    "verify_presentation": "microcred.presentation",
-    "CredentialResult": "microcred.presentation_result",
-    "PresentationResult": "microcred.presentation_result",
-    "CachingResolver": "microcred.resolvers",
-    "chain_resolvers": "microcred.resolvers",
+    "VerificationMethod": "microcred.keys.did_key",
+    "resolve_did_key": "microcred.keys.did_key",
+    "DidWebResolver": "microcred.keys.did_web",
+    "did_web_document": "microcred.keys.did_web",
+    "did_web_to_url": "microcred.keys.did_web",
+    "signer_for": "microcred.keys.did_web",
+    "present": "microcred.presentation.present",
+    "verify_presentation": "microcred.api",
+    "Verifier": "microcred.verification.verifier",
+    "SECURING_MECHANISMS": "microcred.verification.mechanisms",
+    "SecuringMechanism": "microcred.verification.mechanisms",
+    "CredentialResult": "microcred.verification.presentation_result",
+    "PresentationResult": "microcred.verification.presentation_result",
+    "CachingResolver": "microcred.keys.resolvers",
+    "chain_resolvers": "microcred.keys.resolvers",
     "BundledLoader": "microcred.jsonld.loader",
     "StaticLoader": "microcred.jsonld.loader",
     "chain": "microcred.jsonld.loader",
-    "KeyPair": "microcred.keys",
-    "PublicKey": "microcred.keys",
-    "Signer": "microcred.keys",
-    "IndexAllocator": "microcred.status",
-    "StatusList": "microcred.status",
-    "StatusListLoader": "microcred.status_lists",
-    "StatusVerdict": "microcred.status_check",
-    "status_dir_loader": "microcred.status_lists",
-    "status_file_name": "microcred.status_lists",
-    "status_entry": "microcred.status_credential",
-    "status_list_credential": "microcred.status_credential",
+    "KeyPair": "microcred.keys.keypair",
+    "PublicKey": "microcred.keys.keypair",
+    "Signer": "microcred.keys.keypair",
+    "IndexAllocator": "microcred.status.bitstring",
+    "StatusList": "microcred.status.bitstring",
+    "StatusListLoader": "microcred.status.lists",
+    "StatusVerdict": "microcred.status.check",
+    "status_dir_loader": "microcred.status.lists",
+    "status_file_name": "microcred.status.lists",
+    "status_entry": "microcred.status.credential",
+    "status_list_credential": "microcred.status.credential",
     **{
         name: "microcred.model"
         for name in (
@@ -99,6 +104,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "SECURING_MECHANISMS",
     "Assessment",
     "BundledLoader",
     "CachingResolver",
@@ -123,6 +129,7 @@ __all__ = [
     "Problem",
     "PublicKey",
     "QualityAssurance",
+    "SecuringMechanism",
     "Signer",
     "Stackability",
     "StaticLoader",
@@ -131,6 +138,7 @@ __all__ = [
     "StatusVerdict",
     "VerificationMethod",
     "VerificationResult",
+    "Verifier",
     "Workload",
     "chain",
     "chain_resolvers",

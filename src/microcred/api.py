@@ -7,50 +7,28 @@ W3C cryptosuites (plus legacy Ed25519Signature2020 for verification). Nothing he
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache, partial
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from microcred.checks import check_contexts, check_issuer, check_structure
-from microcred.did import KeyResolver, resolve_did_key
 from microcred.errors import InvalidOptionError, MalformedDocumentError, ProofGenerationError
-from microcred.eu_standard import PROFILES, Profile, check_eu_standard
-from microcred.jsonld.loader import BundledLoader, DocumentLoader, chain
-from microcred.jsonld.rdfc import WorkBudget
-from microcred.keys import Signer
-from microcred.proofs import VERIFY_SUITES, add_proof, verify_proofs
-from microcred.result import Check, CheckStatus, Problem, VerificationResult
-from microcred.status_check import (
-    STATUS_POLICIES,
-    ListVerifier,
+from microcred.integrity.cryptosuites import CRYPTOSUITES, Cryptosuite
+from microcred.integrity.proofs import VERIFY_SUITES, add_proof
+from microcred.jsonld.loader import DocumentLoader, default_loader
+from microcred.keys.did_key import KeyResolver
+from microcred.keys.keypair import Signer
+from microcred.result import VerificationResult
+from microcred.status.check import (
     StatusListLoader,
     StatusPolicy,
-    check_status,
 )
-from microcred.suites import CRYPTOSUITES, Cryptosuite
-from microcred.validity import check_validity
+from microcred.verification.eu_standard import Profile
+from microcred.verification.presentation_result import PresentationResult
+from microcred.verification.verifier import Verifier
 
 if TYPE_CHECKING:
     from microcred.model import MicroCredential
 
-__all__ = ["default_loader", "issue", "pinned_first", "sign", "verify"]
-
-
-@cache
-def default_loader() -> BundledLoader:
-    """The shared bundled loader; it caches processed contexts, so reuse makes JSON-LD fast."""
-    return BundledLoader()
-
-
-def pinned_first(loader: DocumentLoader | None) -> DocumentLoader:
-    """The loader verification uses: the bundled contexts first, so a caller's loader can add
-    contexts but never replace a pinned one (a BundledLoader, or a chain that starts with
-    one, is used as it is: its pins are the caller's explicit choice)."""
-    if loader is None:
-        return default_loader()
-    first = getattr(loader, "loaders", (loader,))[0]
-    return loader if isinstance(first, BundledLoader) else chain(default_loader(), loader)
+__all__ = ["default_loader", "issue", "sign", "verify", "verify_presentation"]
 
 
 def _controller(verification_method: str) -> str:
@@ -207,154 +185,6 @@ def _status_entries(status: Any) -> Any:
     return dict(status) if isinstance(status, Mapping) else [dict(e) for e in entries]
 
 
-def _is_sealed(document: Any) -> bool:
-    """A JWS JSON serialization (JAdES) rather than a credential with an embedded proof."""
-    if not isinstance(document, Mapping) or "payload" not in document:
-        return False
-    from microcred.jades import is_jades
-
-    return is_jades(document)
-
-
-def _check_proofs(document: Mapping[str, Any], **options: Any) -> tuple[Check, tuple[Any, ...]]:
-    results = verify_proofs(document, **options)
-    if not results:
-        missing = Problem("PROOF_VERIFICATION_ERROR", "the credential carries no proof", ("proof",))
-        return Check.from_problems("proof", [missing]), results
-    problems = [p for r in results for p in r.problems]
-    return Check.from_problems("proof", problems, details={"proofs": results}), results
-
-
-def _verify(
-    document: Any,
-    *,
-    loader: DocumentLoader,
-    resolver: KeyResolver,
-    now: datetime,
-    skew: timedelta,
-    profile: Profile,
-    proof_options: Mapping[str, Any],
-    status: _Status | None,
-    budget: WorkBudget,
-) -> VerificationResult:
-    structure = check_structure(document)
-    if not isinstance(document, Mapping):
-        return VerificationResult.from_checks([structure])
-    proof, results = _check_proofs(
-        document,
-        resolver=resolver,
-        loader=loader,
-        now=now,
-        max_clock_skew=skew,
-        budget=budget,
-        **proof_options,
-    )
-    contexts = check_contexts(document, loader, results)
-    issuer = check_issuer(document, results)
-    authentic = all(c.status == CheckStatus.PASSED for c in (structure, contexts, proof, issuer))
-    checks = [
-        structure,
-        contexts,
-        proof,
-        issuer,
-        check_validity(document, now, skew),
-        _check_status(document, status, authentic),
-        check_eu_standard(document, profile),
-    ]
-    return VerificationResult.from_checks(checks, document, require=("proof",))
-
-
-def _verify_sealed(
-    document: Mapping[str, Any],
-    *,
-    loader: DocumentLoader,
-    now: datetime,
-    skew: timedelta,
-    profile: Profile,
-    trust_anchors: Any,
-    seal_validators: Sequence[Any],
-    status: _Status,
-) -> VerificationResult:
-    """A JAdES-sealed credential (Europass EDC): the seal's checks, then the credential's own
-    checks on the payload, with paths under "payload"."""
-    from microcred.jades import read_payload, verify_seal
-
-    seal = verify_seal(
-        document,
-        trust_anchors=trust_anchors,
-        now=now,
-        validators=seal_validators,
-        max_clock_skew=skew,
-    )
-    checks = list(seal)
-    credential = read_payload(document)
-    if isinstance(credential, Mapping):
-        structure = check_structure(credential)
-        contexts = check_contexts(credential, loader, signed_as_text=True)
-        sealed = all(
-            name in seal.checks and seal.checks[name].status in _DECIDED
-            for name in ("integrity", "certificate")
-        )
-        authentic = sealed and structure.ok and contexts.ok
-        checks += [
-            check.under("payload")
-            for check in (
-                structure,
-                contexts,
-                _check_status(credential, status, authentic),
-                check_eu_standard(credential, profile),
-            )
-        ]
-    return VerificationResult.from_checks(
-        checks,
-        credential if isinstance(credential, Mapping) else None,
-        require=("integrity", "certificate"),
-    )
-
-
-_DECIDED = (CheckStatus.PASSED, CheckStatus.WARNING)
-
-
-@dataclass(frozen=True, slots=True)
-class _Status:
-    """How credentialStatus is checked: the caller's list loader and policy, and `verify`
-    without the status check for the list credentials themselves."""
-
-    loader: StatusListLoader | None
-    policy: StatusPolicy
-    verify_list: ListVerifier
-    authorities: frozenset[str] = frozenset()
-
-
-def _check_status(document: Mapping[str, Any], status: _Status | None, authentic: bool) -> Check:
-    """The "status" check (microcred.status_check), run only for an `authentic` credential
-    (its proof, issuer binding, structure and form passed), so an unsigned or forged document
-    never makes the caller's status loader fetch anything. `status` None marks a status list,
-    whose own status is not followed (no recursion)."""
-    if status is None:
-        reason = "a status list's own status is not checked"
-        return Check("status", CheckStatus.SKIPPED, details={"reason": reason})
-    if not authentic:
-        reason = "not checked: the credential is not authentic (see the failed checks)"
-        return Check("status", CheckStatus.SKIPPED, details={"reason": reason})
-    return check_status(
-        document,
-        status_loader=status.loader,
-        verify_list=status.verify_list,
-        policy=status.policy,
-        authorities=status.authorities,
-    )
-
-
-def _check_clock(now: datetime, skew: timedelta) -> None:
-    """Every check compares dates with now ± skew: both must be date-times Python holds."""
-    try:
-        if now - skew > now + skew:
-            raise InvalidOptionError("max_clock_skew must not be negative")
-    except (OverflowError, TypeError):
-        raise InvalidOptionError("now ± max_clock_skew must be a date-time Python holds") from None
-
-
 def verify(
     document: Any,
     *,
@@ -375,8 +205,10 @@ def verify(
 ) -> VerificationResult:
     """Verify a credential offline; never raises on any JSON value, never mutates it.
 
-    Checks: structure, contexts, proof (every proof), issuer, validity, status, eu_standard.
-    `verified` is true only when every proof verifies and no check failed.
+    A `Verifier` built for this one call (build one yourself to keep its settings and caches
+    across calls). Checks: structure, contexts, proof (every proof), issuer, validity,
+    status, eu_standard; `verified` is true only when every proof verifies and no check
+    failed.
 
     Status (Bitstring Status List): `status_loader` maps a status list URL to its list
     credential (e.g. `microcred.status_dir_loader(folder)`); each list is loaded once and
@@ -398,63 +230,74 @@ def verify(
     eu_standard. Its `verified` needs the seal certificate to chain to one of
     `trust_anchors` (certificates, PEM or DER); without anchors it is "untrusted".
     """
-    if now is not None and now.utcoffset() is None:
-        raise InvalidOptionError("now must be an aware datetime (with a time zone)")
-    _check_clock(now or datetime.now(UTC), max_clock_skew)
-    if profile not in PROFILES:
-        raise InvalidOptionError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
-    if status_policy not in STATUS_POLICIES:
-        raise InvalidOptionError(
-            f"unknown status_policy {status_policy!r} (known: {', '.join(STATUS_POLICIES)})"
-        )
-    loader = pinned_first(loader)
-    resolver = resolver if resolver is not None else resolve_did_key
-    now = now or datetime.now(UTC)
-    budget = WorkBudget()  # one verify() call's RDFC work, status lists included
-    verify_list = partial(
-        _verify,
+    verifier = Verifier(
         loader=loader,
         resolver=resolver,
-        now=now,
-        skew=max_clock_skew,
-        profile="default",
-        proof_options={"cryptosuites": cryptosuites},
-        status=None,
-        budget=budget,
+        trust_anchors=trust_anchors,
+        seal_validators=seal_validators,
+        status_loader=status_loader,
+        status_policy=status_policy,
+        status_authorities=status_authorities,
+        cryptosuites=cryptosuites,
+        profile=profile,
+        max_clock_skew=max_clock_skew,
     )
-    if isinstance(status_authorities, str) or not all(
-        isinstance(a, str) for a in status_authorities
-    ):
-        raise InvalidOptionError("status_authorities must be a collection of issuer ids")
-    status = _Status(status_loader, status_policy, verify_list, frozenset(status_authorities))
-    try:
-        if _is_sealed(document):
-            return _verify_sealed(
-                document,
-                loader=loader,
-                now=now,
-                skew=max_clock_skew,
-                profile=profile,
-                trust_anchors=trust_anchors,
-                seal_validators=seal_validators,
-                status=status,
-            )
-        return _verify(
-            document,
-            loader=loader,
-            resolver=resolver,
-            now=now,
-            skew=max_clock_skew,
-            profile=profile,
-            proof_options={
-                "expected_proof_purpose": expected_proof_purpose,
-                "domain": domain,
-                "challenge": challenge,
-                "cryptosuites": cryptosuites,
-            },
-            status=status,
-            budget=budget,
-        )
-    except Exception as error:
-        problem = Problem("VERIFICATION_ERROR", f"verification failed unexpectedly: {error!r}", ())
-        return VerificationResult.from_checks([Check.from_problems("verification", [problem])])
+    return verifier.verify(
+        document,
+        now=now,
+        expected_proof_purpose=expected_proof_purpose,
+        domain=domain,
+        challenge=challenge,
+    )
+
+
+def verify_presentation(
+    presentation: Any,
+    *,
+    challenge: str,
+    domain: str | Sequence[str] | None = None,
+    loader: DocumentLoader | None = None,
+    resolver: KeyResolver | None = None,
+    now: datetime | None = None,
+    max_clock_skew: timedelta = timedelta(minutes=5),
+    cryptosuites: Mapping[str, Cryptosuite] = VERIFY_SUITES,
+    expected_proof_purpose: str = "assertionMethod",
+    **settings: Any,
+) -> PresentationResult:
+    """Verify a presentation offline; never raises on any JSON value, never mutates it.
+
+    Checks: structure, contexts, proof (authentication purpose, `challenge`, `domain`),
+    holder, credentials (each as `verify` would, with `expected_proof_purpose` and the other
+    settings, e.g. `status_loader`, `profile`, `trust_anchors`). An unsigned presentation
+    fails with PROOF_MISSING; it is never verified. A `Verifier` built for this one call.
+    """
+    unknown = sorted(set(settings) - _PRESENTATION_SETTINGS)
+    if unknown:
+        raise InvalidOptionError(f"verify() takes no option {unknown[0]!r} for the credentials")
+    verifier = Verifier(
+        loader=loader,
+        resolver=resolver,
+        max_clock_skew=max_clock_skew,
+        cryptosuites=cryptosuites,
+        **settings,
+    )
+    return verifier.verify_presentation(
+        presentation,
+        challenge=challenge,
+        domain=domain,
+        now=now,
+        credential_purpose=expected_proof_purpose,
+    )
+
+
+_PRESENTATION_SETTINGS = frozenset(
+    {
+        "trust_anchors",
+        "seal_validators",
+        "status_loader",
+        "status_policy",
+        "status_authorities",
+        "profile",
+    }
+)
+"""The Verifier settings verify_presentation passes on for the credentials."""

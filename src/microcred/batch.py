@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from microcred.api import issue
 from microcred.errors import FieldError, InvalidMicroCredential, MicrocredError
-from microcred.keys import KeyPair, Signer
+from microcred.keys.keypair import KeyPair, Signer
 
 if TYPE_CHECKING:
     from microcred.model import MicroCredential

@@ -30,12 +30,12 @@ from microcred.errors import (
     MicrocredError,
     format_path,
 )
+from microcred.integrity.cryptosuites import CRYPTOSUITES
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
 from microcred.result import VerificationResult
-from microcred.status_check import status_dir_loader
+from microcred.status.check import status_dir_loader
 from microcred.strict_json import parse_json
-from microcred.suites import CRYPTOSUITES
 from microcred.timestamps import parse_timestamp
 
 __all__ = ["main"]

@@ -20,7 +20,7 @@ NOT_VERIFIED = "NOT VERIFIED: inspect reads what the credential says; `microcred
 def _cmd_inspect(args: argparse.Namespace) -> int:
     from microcred.bindings.edc import from_edc, is_edc
     from microcred.bindings.elm import from_credential
-    from microcred.summary import annex_i_summary
+    from microcred.display.summary import annex_i_summary
 
     document = _read_object(args.input)
     mc = from_edc(document) if is_edc(document) else from_credential(document)

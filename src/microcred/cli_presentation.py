@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from microcred import present, verify_presentation
 from microcred.cli import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
@@ -27,13 +28,12 @@ from microcred.cli import (
     print_result,
     status_options,
 )
-from microcred.did import KeyResolver, resolve_did_key
-from microcred.did_web import DidWebResolver, did_web_to_url
 from microcred.errors import InvalidDidError
-from microcred.presentation import present, verify_presentation
-from microcred.presentation_result import PresentationResult
-from microcred.resolvers import chain_resolvers
-from microcred.suites import CRYPTOSUITES
+from microcred.integrity.cryptosuites import CRYPTOSUITES
+from microcred.keys.did_key import KeyResolver, resolve_did_key
+from microcred.keys.did_web import DidWebResolver, did_web_to_url
+from microcred.keys.resolvers import chain_resolvers
+from microcred.verification.presentation_result import PresentationResult
 
 __all__ = ["add_presentation_commands", "print_presentation_result"]
 

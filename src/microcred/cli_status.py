@@ -26,12 +26,12 @@ from microcred.cli import (
     status_options,
 )
 from microcred.errors import MicrocredError, format_path
-from microcred.keys import KeyPair
+from microcred.integrity.cryptosuites import CRYPTOSUITES
+from microcred.keys.keypair import KeyPair
 from microcred.result import CheckStatus
-from microcred.status import MIN_ENTRIES, IndexAllocator, StatusList
-from microcred.status_check import EntryStatus, status_file_name
-from microcred.status_credential import status_entry, status_list_credential
-from microcred.suites import CRYPTOSUITES
+from microcred.status.bitstring import MIN_ENTRIES, IndexAllocator, StatusList
+from microcred.status.check import EntryStatus, status_file_name
+from microcred.status.credential import status_entry, status_list_credential
 
 __all__ = ["add_status_commands", "allocate_status_entries", "allocation_file"]
 

@@ -1,16 +1,14 @@
 """The microcred exception hierarchy: every error has a stable code, a message and a JSON path.
 
 `issue()`/`sign()` and the builders raise these for misuse or bad input; `verify()` never
-raises them to its caller but turns each into a `Problem` of its result.
+raises them to its caller but turns each into a `Problem` of its result
+(`Problem.from_error`). This module imports nothing of microcred.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
-
-if TYPE_CHECKING:
-    from microcred.result import Problem
+from typing import ClassVar, NamedTuple
 
 __all__ = [
     "CanonicalizationError",
@@ -75,12 +73,6 @@ class MicrocredError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} (at {format_path(self.path)})" if self.path else self.message
-
-    def to_problem(self) -> Problem:
-        """This error as a `Problem` for a verification result."""
-        from microcred.result import Problem
-
-        return Problem(self.code, self.message, self.path)
 
 
 class FieldError(NamedTuple):

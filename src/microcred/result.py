@@ -12,7 +12,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from microcred.errors import Path, format_path
+from microcred.errors import MicrocredError, Path, format_path
 
 __all__ = ["Check", "CheckStatus", "Problem", "VerificationResult"]
 
@@ -30,6 +30,11 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.code} at {format_path(self.path)}: {self.message}"
+
+    @classmethod
+    def from_error(cls, error: MicrocredError) -> Problem:
+        """A typed error as a Problem of a verification result: its code, message, path."""
+        return cls(error.code, error.message, error.path)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: code, message, path (list) and the same path as a JSON Pointer."""

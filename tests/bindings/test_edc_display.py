@@ -1,4 +1,4 @@
-"""The page image every EDC embeds (microcred.render): a small, deterministic PNG per language."""
+"""The page image every EDC embeds (display.render): a small, deterministic PNG per language."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from microcred.display.render import PAGE_SIZE, render_page
 from microcred.model import LangText, MicroCredential
-from microcred.render import PAGE_SIZE, render_page
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from strategies import micro_credentials
 
 from microcred.bindings.edc import EDCIssuer, to_edc
 from microcred.model import MicroCredential
-from microcred.shacl import validate_shacl
+from microcred.verification.shacl import validate_shacl
 
 pytest.importorskip("pyshacl", reason="the shacl extra (pip install microcred[shacl])")
 

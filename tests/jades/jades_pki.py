@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 from microcred.jades import SigningKey
 from microcred.jades.algorithms import sign
 from microcred.jades.jws import b64url_decode, signing_input
-from microcred.multibase import base64url_encode as b64url_encode
+from microcred.keys.multibase import base64url_encode as b64url_encode
 
 T0 = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)  # the signing time of the tests
 LATER = T0 + timedelta(days=1)  # the verification time of the tests

@@ -21,7 +21,7 @@ from jades_pki import CREDENTIAL, LATER, T0, certificate, protected, reseal
 
 from microcred.errors import InvalidOptionError
 from microcred.jades import is_jades, seal, verify_seal
-from microcred.multibase import base64url_encode as b64url_encode
+from microcred.keys.multibase import base64url_encode as b64url_encode
 from microcred.result import CheckStatus
 
 FIXTURE_SETTINGS = settings(

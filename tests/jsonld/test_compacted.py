@@ -17,13 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from microcred import KeyPair, api
+from microcred import KeyPair, api, present
 from microcred.bindings.elm import to_credential
 from microcred.errors import MicrocredError
 from microcred.jsonld import compacted, rdfc
 from microcred.jsonld.expand import to_rdf
 from microcred.jsonld.loader import BundledLoader
-from microcred.presentation import present
 from tests.oracle import pyld_canonical
 from tests.strategies import micro_credentials
 

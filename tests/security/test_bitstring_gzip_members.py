@@ -13,7 +13,7 @@ import gzip
 import pytest
 
 from microcred.errors import MalformedDocumentError
-from microcred.status import MIN_ENTRIES, StatusList, expand_bitstring
+from microcred.status.bitstring import MIN_ENTRIES, StatusList, expand_bitstring
 
 EMPTY_MEMBER = gzip.compress(b"", mtime=0)  # 20 bytes that expand to nothing
 MEMBER = gzip.compress(bytes(64), mtime=0)

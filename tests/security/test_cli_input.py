@@ -17,7 +17,7 @@ import pytest
 
 from microcred import api
 from microcred.cli import main
-from microcred.status_check import status_file_name
+from microcred.status.check import status_file_name
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
 LIST_URL = "https://issuer.example/status/1"

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from microcred.did import ResolutionFailure, VerificationMethod
-from microcred.did_web import DidWebResolver, did_web_document, did_web_to_url
 from microcred.errors import InvalidDidError
-from microcred.keys import KeyPair
+from microcred.keys.did_key import ResolutionFailure, VerificationMethod
+from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url
+from microcred.keys.keypair import KeyPair
 
 IP = "IPv4 address"
 LOCAL = "local host name"

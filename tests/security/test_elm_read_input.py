@@ -13,7 +13,7 @@ from microcred import api
 from microcred.bindings.edc import from_edc
 from microcred.bindings.elm import from_credential
 from microcred.errors import InvalidMicroCredential
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
 NOT_A_URL = [[{"@vocab": "https://example.org/"}], [["https://w3id.org/microcred/v1"]], {}, 7]

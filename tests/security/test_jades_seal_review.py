@@ -31,7 +31,7 @@ from microcred.errors import InvalidCertificateError, InvalidOptionError
 from microcred.jades import seal, verify_seal
 from microcred.jades.algorithms import sign
 from microcred.jades.jws import b64url_decode, signing_input
-from microcred.multibase import base64url_encode as b64url_encode
+from microcred.keys.multibase import base64url_encode as b64url_encode
 from microcred.result import CheckStatus, VerificationResult
 
 T0 = datetime(2025, 3, 1, 12, tzinfo=UTC)  # signing time

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from microcred.keys import KeyPair
+from microcred.keys.keypair import KeyPair
 
 # Group orders (SEC 2 v2 §2.4.2 secp256r1, §2.5.1 secp384r1).
 ORDERS = {

@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcred import api
-from microcred.did import ResolutionFailure, VerificationMethod, resolve_did_key
-from microcred.did_web import signer_for
 from microcred.errors import InvalidKeyError
-from microcred.keys import KeyPair, PublicKey
-from microcred.multibase import base64url_encode, encode_base58btc
+from microcred.keys.did_key import ResolutionFailure, VerificationMethod, resolve_did_key
+from microcred.keys.did_web import signer_for
+from microcred.keys.keypair import KeyPair, PublicKey
+from microcred.keys.multibase import base64url_encode, encode_base58btc
 
 P = 2**255 - 19
 D = -121665 * pow(121666, -1, P) % P

@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcred.cli import main
-from microcred.did import ResolutionFailure, resolve_did_key
-from microcred.did_web import DidWebResolver
 from microcred.errors import InvalidKeyError, InvalidMultibaseError
-from microcred.keys import KEY_TYPES, KeyPair, KeyType, PublicKey
-from microcred.multibase import (
+from microcred.keys.did_key import ResolutionFailure, resolve_did_key
+from microcred.keys.did_web import DidWebResolver
+from microcred.keys.keypair import KEY_TYPES, KeyPair, KeyType, PublicKey
+from microcred.keys.multibase import (
     base64url_decode,
     decode_base58btc,
     decode_varint,

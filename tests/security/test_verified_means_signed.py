@@ -31,7 +31,7 @@ from microcred import (
     verify_presentation,
 )
 from microcred.cli import main
-from microcred.status_check import status_file_name
+from microcred.status.check import status_file_name
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
 URL = "https://issuer.example/status/1"

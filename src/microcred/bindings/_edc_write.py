@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from microcred.bindings._elm_write import Writer, concept, xsd_datetime
+from microcred.display.render import render_page
 from microcred.errors import FieldError
 from microcred.model import (
     LangText,
@@ -28,7 +29,6 @@ from microcred.model import (
     LegalIdentifier,
     MicroCredential,
 )
-from microcred.render import render_page
 
 __all__ = ["EDCWriter", "edc_constants", "edc_requirements"]
 

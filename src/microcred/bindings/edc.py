@@ -15,8 +15,8 @@ from functools import cache
 from typing import Any
 
 from microcred.bindings._edc_write import EDCWriter, edc_constants, edc_requirements
-from microcred.bindings._elm_read import read_elm
-from microcred.bindings._elm_reader import Dialect, Input, relocate
+from microcred.bindings._elm_to_model import read_elm
+from microcred.bindings._elm_walker import Dialect, Input, relocate
 from microcred.errors import FieldError, InvalidMicroCredential, InvalidOptionError, Path
 from microcred.jades import seal
 from microcred.jades.algorithms import SigningKey

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from microcred.bindings._elm_read import read_credential
+from microcred.bindings._elm_to_model import read_credential
 from microcred.bindings._elm_write import CONTEXT, CREDENTIAL_TYPE, Writer
 from microcred.errors import FieldError, InvalidMicroCredential
 from microcred.model import MicroCredential

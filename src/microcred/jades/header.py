@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from microcred.errors import Path
 from microcred.jades.jws import FORMAT_ERROR
-from microcred.multibase import base64url_encode as b64url_encode
+from microcred.keys.multibase import base64url_encode as b64url_encode
 from microcred.result import Problem
 from microcred.timestamps import format_timestamp
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from microcred import strict_json
 from microcred.errors import InvalidMultibaseError, MalformedDocumentError, Path
-from microcred.multibase import base64url_decode
+from microcred.keys.multibase import base64url_decode
 from microcred.result import Problem
 
 __all__ = [

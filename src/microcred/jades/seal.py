@@ -22,7 +22,7 @@ from microcred.jades.keystore import (
     load_certificates,
     subject_public_key_info,
 )
-from microcred.multibase import base64url_encode as b64url_encode
+from microcred.keys.multibase import base64url_encode as b64url_encode
 
 __all__ = ["seal", "serialize_payload"]
 

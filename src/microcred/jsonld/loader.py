@@ -27,7 +27,9 @@ __all__ = [
     "StaticLoader",
     "bundled_context_urls",
     "chain",
+    "default_loader",
     "pinned_contexts",
+    "pinned_first",
 ]
 
 
@@ -176,3 +178,19 @@ def pinned_contexts(loader: DocumentLoader) -> Mapping[str, Any]:
         if isinstance(part, StaticLoader):
             found.update(part.documents)
     return {**found, **_bundled()}
+
+
+@cache
+def default_loader() -> BundledLoader:
+    """The shared bundled loader; it caches processed contexts, so reuse makes JSON-LD fast."""
+    return BundledLoader()
+
+
+def pinned_first(loader: DocumentLoader | None) -> DocumentLoader:
+    """The loader verification uses: the bundled contexts first, so a caller's loader can add
+    contexts but never replace a pinned one (a BundledLoader, or a chain that starts with
+    one, is used as it is: its pins are the caller's explicit choice)."""
+    if loader is None:
+        return default_loader()
+    first = getattr(loader, "loaders", (loader,))[0]
+    return loader if isinstance(first, BundledLoader) else chain(default_loader(), loader)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from microcred.did import KeyResolver, ResolutionFailure, VerificationMethod
 from microcred.errors import (
     InvalidOptionError,
     KeyTypeMismatchError,
@@ -21,12 +20,19 @@ from microcred.errors import (
     ProofGenerationError,
     ProofLimitError,
 )
+from microcred.integrity.cryptosuites import (
+    CRYPTOSUITES,
+    LEGACY_SUITES,
+    Cryptosuite,
+    get_cryptosuite,
+)
 from microcred.jsonld.loader import DocumentLoader
 from microcred.jsonld.rdfc import WorkBudget
-from microcred.keys import Signer
+from microcred.keys.did_key import KeyResolver, ResolutionFailure, VerificationMethod
+from microcred.keys.keypair import Signer
 from microcred.result import Problem
-from microcred.suites import CRYPTOSUITES, LEGACY_SUITES, Cryptosuite, get_cryptosuite
 from microcred.timestamps import format_timestamp, parse_timestamp
+from microcred.vcdm import CREDENTIALS_V2
 
 __all__ = [
     "MAX_PROOFS",
@@ -58,7 +64,6 @@ MAX_PROOFS = 32
 """Most proofs one document may carry: each is canonicalised with its previous proofs."""
 
 _DI_V2 = "https://w3id.org/security/data-integrity/v2"
-_CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
 def unsecured_document(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,7 +83,7 @@ def _with_di_context(document: Mapping[str, Any]) -> dict[str, Any]:
     """Context injection (DI §2.4.2): a VC 1.1 document gets the data-integrity/v2 context."""
     contexts = document.get("@context")
     as_list = contexts if isinstance(contexts, list) else [contexts]
-    if _CREDENTIALS_V2 in as_list or _DI_V2 in as_list:
+    if CREDENTIALS_V2 in as_list or _DI_V2 in as_list:
         return dict(document)
     return {**document, "@context": [*as_list, _DI_V2]}
 

@@ -1,7 +1,7 @@
 """The "status" check of `verify()`: each credentialStatus entry gets a verdict.
 
 Bitstring Status List Validate Algorithm (BSL §3.2): read the entry, get the verified list
-(`microcred.status_lists`), match the purpose, check the length and the index, read the
+(`microcred.status.lists`), match the purpose, check the length and the index, read the
 status. A verdict is ok, revoked, suspended, message, invalid (the entry or its verified
 list cannot be read as written) or indeterminate (the list could not be fetched or
 verified), each failure with the BSL error code. Indeterminate is never ok (a list that
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
-from microcred.checks import issuer_id
 from microcred.errors import (
     MalformedDocumentError,
     Path,
@@ -27,9 +26,9 @@ from microcred.errors import (
     StatusRangeError,
 )
 from microcred.result import Check, CheckStatus, Problem
-from microcred.status import StatusList, read_status_size
-from microcred.status_credential import read_status_messages
-from microcred.status_lists import (
+from microcred.status.bitstring import StatusList, read_status_size
+from microcred.status.credential import read_status_messages
+from microcred.status.lists import (
     InvalidStatus,
     ListVerifier,
     StatusListLoader,
@@ -37,10 +36,10 @@ from microcred.status_lists import (
     UndecidedStatus,
     status_dir_loader,
     status_file_name,
-    types_of,
 )
+from microcred.vcdm import as_list, issuer_id
 
-__all__ = [  # the loader seam is re-exported from microcred.status_lists
+__all__ = [  # the loader seam is re-exported from microcred.status.lists
     "MAX_STATUS_ENTRIES",
     "STATUS_POLICIES",
     "EntryStatus",
@@ -109,7 +108,7 @@ def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
     try:
         if not isinstance(entry, Mapping):
             raise InvalidStatus(_MALFORMED, "a credentialStatus entry must be an object", at)
-        if _ENTRY_TYPE not in types_of(entry.get("type")):
+        if _ENTRY_TYPE not in as_list(entry.get("type")):
             raise InvalidStatus(
                 "UNSUPPORTED_STATUS_TYPE",
                 f"status type {entry.get('type')!r} is not supported (only {_ENTRY_TYPE}): "

@@ -5,7 +5,7 @@ did:web Method Specification (W3C CCG draft) §3.1 method-specific identifier an
 `https://<host>[:<port>]/<segments>/did.json`, or `/.well-known/did.json` without a path.
 microcred ships no HTTP client: `DidWebResolver(fetch)` calls your `fetch(url) -> bytes`,
 then applies CID 1.0 §3.3 "Retrieve Verification Method" to what comes back. Every failure
-is a `ResolutionFailure` (codes in `microcred.did`), never an exception.
+is a `ResolutionFailure` (codes in `microcred.keys.did_key`), never an exception.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from microcred.did import ResolutionFailure, ResolutionFailureCode, VerificationMethod
 from microcred.errors import InvalidDidError, InvalidKeyError, InvalidOptionError, MicrocredError
-from microcred.keys import KeyType, PublicKey, Signer
+from microcred.keys.did_key import ResolutionFailure, ResolutionFailureCode, VerificationMethod
+from microcred.keys.keypair import KeyType, PublicKey, Signer
 
 __all__ = [
     "DidWebResolver",

@@ -1,7 +1,7 @@
 """Ed25519, P-256 and P-384 keys over pyca `cryptography`: Multikey and JWK in and out.
 
 Multikey = multibase base58btc of a multicodec varint header and the raw key (CID 1.0 §2.2.2;
-encoding rules in `microcred.multikey`). Public EC keys are compressed SEC1 points; the
+encoding rules in `microcred.keys.multikey`). Public EC keys are compressed SEC1 points; the
 uncompressed form is refused because CID says "any other encodings MUST NOT be allowed";
 Ed25519 keys of small order are refused because forged signatures verify under them.
 A secret key offered where a public key is expected is an error, and secret material leaves
@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 
 from microcred.errors import InvalidKeyError
-from microcred.multibase import base64url_encode, encode_base58btc
-from microcred.multikey import (
+from microcred.keys.multibase import base64url_encode, encode_base58btc
+from microcred.keys.multikey import (
     KEY_TYPES,
     KeyEncoding,
     KeyType,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from microcred.eu_standard import annex_i_elements
 from microcred.model import LangText, MicroCredential, Organisation
+from microcred.verification.eu_standard import annex_i_elements
 
 __all__ = ["annex_i_summary", "learner_name", "level_text", "workload_text"]
 

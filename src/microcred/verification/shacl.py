@@ -109,7 +109,7 @@ def check_shacl(
     try:
         data = _data_graph(document, loader)
     except MicrocredError as error:
-        return Check.from_problems("shacl", [error.to_problem()])
+        return Check.from_problems("shacl", [Problem.from_error(error)])
     _conforms, report, _text_report = pyshacl.validate(
         data, shacl_graph=shapes_graph, inference="none", advanced=False, do_owl_imports=False
     )

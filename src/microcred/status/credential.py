@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from microcred.errors import InvalidOptionError, MalformedDocumentError, Path
-from microcred.status import StatusList, read_status_size
+from microcred.status.bitstring import StatusList, read_status_size
 from microcred.timestamps import format_timestamp
 
 __all__ = [

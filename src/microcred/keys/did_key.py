@@ -15,7 +15,7 @@ make sense for a DID computed from its own key. Failure codes (stable, UPPER_SNA
 - INVALID_VERIFICATION_METHOD: the fragment does not name the key's verification method
   (CID §3.3 steps 7-9: `did:key:<mb>#<other>` has no such verification method).
 
-Codes of resolvers that fetch a controller document (`microcred.did_web`):
+Codes of resolvers that fetch a controller document (`microcred.keys.did_web`):
 
 - NOT_FOUND: the document could not be retrieved (DID Resolution `notFound`).
 - INVALID_DID_DOCUMENT: the retrieved document is not a usable DID document: not JSON, too
@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from microcred.errors import InvalidDidError, InvalidKeyError
-from microcred.keys import PublicKey
+from microcred.keys.keypair import PublicKey
 
 __all__ = [
     "DID_KEY_RELATIONSHIPS",

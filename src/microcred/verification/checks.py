@@ -6,59 +6,38 @@ whose problems name the JSON path (VCDM 2.0 §4, §7.1; VCDM 1.1 §4; DI §2.4).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from microcred.errors import MicrocredError, Path
+from microcred.integrity.proofs import ProofResult
 from microcred.jsonld.compacted import to_rdf
 from microcred.jsonld.loader import DocumentLoader
-from microcred.proofs import ProofResult
 from microcred.result import Check, CheckStatus, Problem
+from microcred.vcdm import CREDENTIALS_V1, CREDENTIALS_V2, as_list, is_url, issuer_id
 
 __all__ = [
-    "CREDENTIALS_V1",
-    "CREDENTIALS_V2",
     "check_contexts",
     "check_issuer",
     "check_structure",
-    "issuer_id",
 ]
 
-CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
-CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 _MALFORMED = "MALFORMED_VALUE_ERROR"
-
-
-def _is_url(value: Any) -> bool:
-    return isinstance(value, str) and _URL.fullmatch(value) is not None
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def issuer_id(document: Mapping[str, Any]) -> str | None:
-    """The issuer's identifier: the `issuer` URL or the `id` of the issuer object."""
-    issuer = document.get("issuer")
-    value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
-    return value if isinstance(value, str) else None
 
 
 def _typed_objects(document: Mapping[str, Any], key: str, *, need_id: bool) -> Iterator[Problem]:
     """Status, schema, terms of use, evidence, refresh service: objects that carry a type."""
     if key not in document:
         return
-    for i, item in enumerate(_as_list(document[key])):
+    for i, item in enumerate(as_list(document[key])):
         at: Path = (key, i) if isinstance(document[key], list) else (key,)
         if not isinstance(item, Mapping):
             yield Problem(_MALFORMED, f"{key} entries must be objects", at)
             continue
         if "type" not in item:
             yield Problem(_MALFORMED, f"{key} entries must have a type", (*at, "type"))
-        if ("id" in item or need_id) and not _is_url(item.get("id")):
+        if ("id" in item or need_id) and not is_url(item.get("id")):
             yield Problem(_MALFORMED, f"{key} id must be a URL", (*at, "id"))
 
 
@@ -66,7 +45,7 @@ def _structure_problems(document: Any) -> Iterator[Problem]:
     if not isinstance(document, Mapping):
         yield Problem(_MALFORMED, "a credential must be a JSON object", ())
         return
-    contexts = _as_list(document.get("@context"))
+    contexts = as_list(document.get("@context"))
     first = contexts[0] if contexts and isinstance(contexts[0], str) else None
     version = {CREDENTIALS_V2: 2, CREDENTIALS_V1: 1}.get(first) if first else None
     if version is None:
@@ -75,16 +54,16 @@ def _structure_problems(document: Any) -> Iterator[Problem]:
             f"the first @context must be {CREDENTIALS_V2} (or {CREDENTIALS_V1} for VC 1.1)",
             ("@context",),
         )
-    if "VerifiableCredential" not in _as_list(document.get("type")):
+    if "VerifiableCredential" not in as_list(document.get("type")):
         yield Problem(_MALFORMED, "type must include VerifiableCredential", ("type",))
-    if "id" in document and not _is_url(document["id"]):
+    if "id" in document and not is_url(document["id"]):
         yield Problem(_MALFORMED, "id must be a URL", ("id",))
-    if not _is_url(issuer_id(document)):
+    if not is_url(issuer_id(document)):
         yield Problem(
             _MALFORMED, "issuer must be a URL or an object whose id is a URL", ("issuer",)
         )
     subjects = document.get("credentialSubject")
-    if not subjects or not all(isinstance(s, Mapping) and s for s in _as_list(subjects)):
+    if not subjects or not all(isinstance(s, Mapping) and s for s in as_list(subjects)):
         yield Problem(
             _MALFORMED,
             "credentialSubject must be one or more objects with claims",
@@ -101,7 +80,7 @@ def _structure_problems(document: Any) -> Iterator[Problem]:
 def check_structure(document: Any) -> Check:
     """The VC envelope on the raw JSON: contexts first, type, issuer, subject (VCDM §4).
 
-    Date formats and the validity period are the "validity" check's (microcred.validity)."""
+    Date formats and the validity period are the "validity" check's (verification.validity)."""
     return Check.from_problems("structure", _structure_problems(document))
 
 
@@ -127,7 +106,7 @@ def check_contexts(
     try:
         to_rdf(document, loader, strict=not as_text)
     except MicrocredError as error:
-        return Check.from_problems("contexts", [error.to_problem()])
+        return Check.from_problems("contexts", [Problem.from_error(error)])
     return Check("contexts", CheckStatus.PASSED)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from microcred.bindings._elm_reader import (
+from microcred.bindings._elm_walker import (
     Dialect,
     Input,
     Origins,

@@ -1,6 +1,6 @@
 """Multikey and JWK encodings of Ed25519 / P-256 / P-384 key bytes (CID 1.0 §2.2.2, §2.2.3).
 
-Encoding rules only, no cryptography (that is `microcred.keys`): the header table in
+Encoding rules only, no cryptography (that is `microcred.keys.keypair`): the header table in
 `microcred/data/multikey.json`, Multikey decoding with header and length checks, the JWK
 `kty`/`crv`/`alg` rules and exact-length members, and key type names. Messages never quote a
 Multikey or a JWK's `x`, `y` or `d`: they may be secret key material.
@@ -15,7 +15,12 @@ from functools import cache
 from typing import Any, Literal, NamedTuple, get_args
 
 from microcred.errors import InvalidKeyError, InvalidMultibaseError
-from microcred.multibase import base64url_decode, decode_base58btc, decode_varint, encode_varint
+from microcred.keys.multibase import (
+    base64url_decode,
+    decode_base58btc,
+    decode_varint,
+    encode_varint,
+)
 
 __all__ = [
     "KEY_TYPES",
@@ -137,7 +142,7 @@ def jwk_member(jwk: Mapping[str, Any], member: str, length: int) -> bytes:
 @cache
 def _encodings() -> Mapping[KeyType, KeyEncoding]:
     """The key table from `microcred/data/multikey.json`, read once on first use."""
-    from importlib import resources  # deferred: keeps `import microcred.keys` cheap
+    from importlib import resources  # deferred: keeps `import microcred.keys.keypair` cheap
 
     text = (resources.files("microcred") / "data" / "multikey.json").read_text("utf-8")
     table = json.loads(text)["keyTypes"]

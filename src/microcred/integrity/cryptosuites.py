@@ -18,8 +18,8 @@ from microcred.jsonld import jcs, rdfc
 from microcred.jsonld.compacted import to_rdf
 from microcred.jsonld.loader import DocumentLoader
 from microcred.jsonld.rdfc import WorkBudget
-from microcred.keys import KeyType, PublicKey, Signer
-from microcred.multibase import decode_base58btc, encode_base58btc
+from microcred.keys.keypair import KeyType, PublicKey, Signer
+from microcred.keys.multibase import decode_base58btc, encode_base58btc
 
 __all__ = [
     "CRYPTOSUITES",

@@ -12,8 +12,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from microcred.did import KeyResolver, ResolutionFailure, ResolutionFailureCode, VerificationMethod
 from microcred.errors import InvalidOptionError
+from microcred.keys.did_key import (
+    KeyResolver,
+    ResolutionFailure,
+    ResolutionFailureCode,
+    VerificationMethod,
+)
 
 __all__ = ["CachingResolver", "chain_resolvers"]
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any, Protocol, TypeVar
 
-from microcred.checks import issuer_id
 from microcred.errors import MalformedDocumentError, Path, StatusRetrievalError
 from microcred.result import CheckStatus, VerificationResult
-from microcred.status import expand_bitstring
+from microcred.status.bitstring import expand_bitstring
 from microcred.strict_json import parse_json
+from microcred.vcdm import as_list, issuer_id
 
 __all__ = [
     "InvalidStatus",
@@ -26,7 +26,6 @@ __all__ = [
     "UndecidedStatus",
     "status_dir_loader",
     "status_file_name",
-    "types_of",
 ]
 
 ListVerifier = Callable[[Mapping[str, Any]], VerificationResult]
@@ -98,11 +97,6 @@ class ListCredential:
     encoded_list: Any
 
 
-def types_of(value: Any) -> list[Any]:
-    """A JSON-LD value that may be one item or a list, as a list."""
-    return value if isinstance(value, list) else [value]
-
-
 def _memo(cache: dict[str, _T | UndecidedStatus], url: str, compute: Callable[[], _T]) -> _T:
     """`compute()` once per URL; a failure is remembered and raised again for the next entry."""
     if url not in cache:
@@ -163,18 +157,18 @@ class StatusLists:
             raise UndecidedStatus(_RETRIEVAL, f"loading {url} failed: {error}") from None
         if not isinstance(document, Mapping):
             raise UndecidedStatus(_RETRIEVAL, f"the loader returned no JSON object for {url}")
-        if _LIST_TYPE not in types_of(document.get("type")):
+        if _LIST_TYPE not in as_list(document.get("type")):
             raise UndecidedStatus(_VERIFICATION, f"{url} is not a {_LIST_TYPE}")
         if document.get("id") != url:  # else one list of the issuer could stand for another
             found = repr(document["id"]) if "id" in document else "no id"
             raise UndecidedStatus(_VERIFICATION, f"the list loaded for {url} has {found}")
         self._verified(url, document)
         subject = document.get("credentialSubject")
-        if not isinstance(subject, Mapping) or _SUBJECT_TYPE not in types_of(subject.get("type")):
+        if not isinstance(subject, Mapping) or _SUBJECT_TYPE not in as_list(subject.get("type")):
             raise InvalidStatus(
                 _MALFORMED, f"status list {url}: the subject is not one {_SUBJECT_TYPE}"
             )
-        purposes = types_of(subject.get("statusPurpose"))
+        purposes = as_list(subject.get("statusPurpose"))
         if not all(isinstance(p, str) and p for p in purposes):
             raise InvalidStatus(_MALFORMED, f"status list {url}: statusPurpose must be strings")
         return ListCredential(url, frozenset(purposes), subject.get("encodedList"))

@@ -16,8 +16,8 @@ from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
+from microcred.display.summary import learner_name, level_text, workload_text
 from microcred.model import LangText, MicroCredential
-from microcred.summary import learner_name, level_text, workload_text
 
 __all__ = ["PAGE_SIZE", "render_page"]
 

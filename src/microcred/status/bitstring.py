@@ -4,8 +4,8 @@ A `StatusList` owns a bytearray of `length` entries of `status_size` bits; index
 left-most (most significant) bit of byte 0 (BSL §2.2, §7.1). `encode()` gives the
 `encodedList` value: multibase `u` + base64url (no padding) of the GZIP-compressed bitstring
 (BSL §3.3). Gzip headers differ between implementations, so compare decoded bits, never
-encoded strings. Entries and list credentials are `microcred.status_credential`; verifying
-a credential's status is `microcred.status_check`.
+encoded strings. Entries and list credentials are `microcred.status.credential`; verifying
+a credential's status is `microcred.status.check`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from microcred.errors import (
     StatusListLengthError,
     StatusRangeError,
 )
-from microcred.multibase import decode_base64url, encode_base64url
+from microcred.keys.multibase import decode_base64url, encode_base64url
 
 __all__ = [
     "MIN_ENTRIES",

@@ -14,12 +14,12 @@ from typing import Any
 from microcred.errors import Path
 from microcred.result import Check, Problem
 from microcred.timestamps import format_timestamp, parse_timestamp
+from microcred.vcdm import CREDENTIALS_V2
 
 __all__ = ["check_validity"]
 
 _STARTS = ("validFrom", "issuanceDate")
 _ENDS = ("validUntil", "expirationDate")
-_CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
 def check_validity(
@@ -28,7 +28,7 @@ def check_validity(
     """The "validity" check (± `skew` for clocks); `at` prefixes problem paths (e.g. a payload)."""
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
-    needs_zone = first == _CREDENTIALS_V2
+    needs_zone = first == CREDENTIALS_V2
     problems: list[Problem] = []
     moments: dict[str, datetime] = {}
     for name in (*_STARTS, *_ENDS):

@@ -1,0 +1,1 @@
+"""Verifiable Presentations a holder builds and signs (`present`)."""

@@ -1,0 +1,81 @@
+"""Verification of a credential secured by embedded Data Integrity proofs: structure,
+contexts (canonical form), every proof, issuer binding, validity, status, EU standard.
+
+Read top to bottom it is the order of `VerificationResult.checks`. `verified` needs a
+passed proof and no failed check (DESIGN.md "Data flow").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from microcred.integrity.proofs import ProofResult, verify_proofs
+from microcred.result import Check, CheckStatus, Problem, VerificationResult
+from microcred.verification.call import Call
+from microcred.verification.checks import check_contexts, check_issuer, check_structure
+from microcred.verification.credential_status import status_step
+from microcred.verification.eu_standard import check_eu_standard
+from microcred.verification.validity import check_validity
+
+__all__ = ["proof_check", "verify_embedded", "verify_status_list"]
+
+
+def proof_check(
+    document: Mapping[str, Any], call: Call, *, missing: Problem
+) -> tuple[Check, tuple[ProofResult, ...]]:
+    """The "proof" check: DI §4.5 for every proof with the call's purpose, domain and
+    challenge; `missing` is the problem of a document without proofs."""
+    settings = call.settings
+    results = verify_proofs(
+        document,
+        resolver=settings.resolver,
+        loader=settings.loader,
+        now=call.now,
+        expected_proof_purpose=call.expected_proof_purpose,
+        domain=call.domain,
+        challenge=call.challenge,
+        max_clock_skew=settings.max_clock_skew,
+        cryptosuites=settings.cryptosuites,
+        budget=call.budget,
+    )
+    if not results:
+        return Check.from_problems("proof", [missing]), results
+    problems = [p for r in results for p in r.problems]
+    return Check.from_problems("proof", problems, details={"proofs": results}), results
+
+
+def _checks(document: Any, call: Call, *, status_list: bool) -> VerificationResult:
+    structure = check_structure(document)
+    if not isinstance(document, Mapping):
+        return VerificationResult.from_checks([structure])
+    missing = Problem("PROOF_VERIFICATION_ERROR", "the credential carries no proof", ("proof",))
+    proof, results = proof_check(document, call, missing=missing)
+    contexts = check_contexts(document, call.settings.loader, results)
+    issuer = check_issuer(document, results)
+    authentic = all(c.status == CheckStatus.PASSED for c in (structure, contexts, proof, issuer))
+    if status_list:  # its own status is not followed: no recursion
+        reason = "a status list's own status is not checked"
+        status = Check("status", CheckStatus.SKIPPED, details={"reason": reason})
+    else:
+        status = status_step(document, call, authentic=authentic, verify_list=verify_status_list)
+    checks = [
+        structure,
+        contexts,
+        proof,
+        issuer,
+        check_validity(document, call.now, call.settings.max_clock_skew),
+        status,
+        check_eu_standard(document, "default" if status_list else call.settings.profile),
+    ]
+    return VerificationResult.from_checks(checks, document, require=("proof",))
+
+
+def verify_embedded(document: Any, call: Call) -> VerificationResult:
+    """Every check of a credential (or any JSON value) whose proofs are embedded."""
+    return _checks(document, call, status_list=False)
+
+
+def verify_status_list(document: Mapping[str, Any], call: Call) -> VerificationResult:
+    """A status list credential's checks, without following its own status."""
+    return _checks(document, call, status_list=True)
