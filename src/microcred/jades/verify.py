@@ -37,7 +37,7 @@ from microcred.jades.jws import (
 from microcred.jades.keystore import CertificateInput, load_certificates
 from microcred.jades.validators import SealContext, SealValidator, merge_checks, run_validators
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
-from microcred.verification.validity import check_validity
+from microcred.validity import check_validity
 
 __all__ = ["verify_seal"]
 

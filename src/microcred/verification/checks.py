@@ -80,7 +80,7 @@ def _structure_problems(document: Any) -> Iterator[Problem]:
 def check_structure(document: Any) -> Check:
     """The VC envelope on the raw JSON: contexts first, type, issuer, subject (VCDM §4).
 
-    Date formats and the validity period are the "validity" check's (verification.validity)."""
+    Date formats and the validity period are the "validity" check's (microcred.validity)."""
     return Check.from_problems("structure", _structure_problems(document))
 
 

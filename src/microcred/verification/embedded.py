@@ -12,11 +12,11 @@ from typing import Any
 
 from microcred.integrity.proofs import ProofResult, verify_proofs
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
+from microcred.validity import check_validity
 from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts, check_issuer, check_structure
 from microcred.verification.credential_status import status_step
 from microcred.verification.eu_standard import check_eu_standard
-from microcred.verification.validity import check_validity
 
 __all__ = ["proof_check", "verify_embedded", "verify_status_list"]
 
