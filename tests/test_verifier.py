@@ -12,10 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +35,7 @@ from microcred.bindings.edc import EDCIssuer, issue_edc
 from microcred.errors import InvalidOptionError
 from microcred.result import Check, VerificationResult
 from microcred.status.cache import StatusListCache
+from tests.jades.jades_pki import university_seal
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = json.loads((ROOT / "docs" / "examples" / "microcredential.json").read_text("utf-8"))
@@ -94,28 +92,7 @@ def test_one_verifier_verifies_a_thousand_credentials_loading_the_list_once(
 
 def test_a_verifier_verifies_a_sealed_edc_and_a_presentation() -> None:
     seal_key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "IE"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "University of Zed"),
-            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, "VATIE-0000000Z"),
-        ]
-    )
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(seal_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(SIGNED_AT - timedelta(days=1))
-        .not_valid_after(SIGNED_AT + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-            critical=True,
-        )
-        .sign(seal_key, hashes.SHA256())
-    )
+    certificate = university_seal(seal_key, SIGNED_AT)
     edc = issue_edc(
         MicroCredential.parse(DEMO),
         issuer=EDCIssuer("VATIE-0000000Z", "IE"),

@@ -10,15 +10,14 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 
 from microcred import api
 from microcred.bindings.edc import EDCIssuer, issue_edc
 from microcred.jades.etsiu import read_unsigned_properties
 from microcred.model import MicroCredential
+from tests.jades.jades_pki import university_seal
 
 ROOT = Path(__file__).resolve().parents[1]
 SIGNED_AT = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
@@ -28,29 +27,7 @@ LATER = SIGNED_AT + timedelta(hours=1)
 @pytest.fixture(scope="module")
 def sealed() -> tuple[dict[str, Any], x509.Certificate]:
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "IE"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "University of Zed"),
-            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, "VATIE-0000000Z"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "University of Zed e-seal"),
-        ]
-    )
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(SIGNED_AT - timedelta(days=1))
-        .not_valid_after(SIGNED_AT + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(  # an e-seal end-entity certificate: digitalSignature, nonRepudiation
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
+    certificate = university_seal(key, SIGNED_AT)
     mc = MicroCredential.parse(
         json.loads((ROOT / "docs" / "examples" / "microcredential.json").read_text())
     )

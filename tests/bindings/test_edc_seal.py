@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from microcred.bindings.edc import EDCIssuer, from_edc, issue_edc
 from microcred.jades import verify_seal
 from microcred.jades.jws import b64url_decode
 from microcred.model import MicroCredential
+from tests.jades.jades_pki import university_seal
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNED_AT = datetime(2025, 7, 1, 12, 0, 0, 500_000, tzinfo=UTC)
@@ -25,29 +24,7 @@ SIGNED_AT = datetime(2025, 7, 1, 12, 0, 0, 500_000, tzinfo=UTC)
 def seal_key() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     """A throwaway self-signed e-seal certificate (not any real party's)."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "IE"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "University of Zed"),
-            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, "VATIE-0000000Z"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "University of Zed e-seal"),
-        ]
-    )
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(SIGNED_AT - timedelta(days=1))
-        .not_valid_after(SIGNED_AT + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(  # an e-seal end-entity certificate: digitalSignature, nonRepudiation
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
+    certificate = university_seal(key, SIGNED_AT)
     return key, certificate
 
 

@@ -135,3 +135,28 @@ def protected(sealed: dict[str, Any], index: int = 0) -> dict[str, Any]:
     """The decoded protected header of signature `index`."""
     header: dict[str, Any] = json.loads(b64url_decode(sealed["signatures"][index]["protected"]))
     return header
+
+
+def university_seal(key: SigningKey, valid_from: datetime) -> x509.Certificate:
+    """A throwaway self-signed e-seal of "University of Zed" (VATIE-0000000Z, IE), an end
+    entity with the seal key usages, valid a day before `valid_from` to a year after."""
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "IE"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "University of Zed"),
+            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, "VATIE-0000000Z"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "University of Zed e-seal"),
+        ]
+    )
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(valid_from - timedelta(days=1))
+        .not_valid_after(valid_from + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(key_usage("seal"), critical=True)
+        .sign(key, hashes.SHA256())
+    )

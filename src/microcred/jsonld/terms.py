@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from microcred.jsonld.nquads import XSD_STRING, iri
 from microcred.jsonld.refusal import DATA_LOSS, NON_CANONICAL, Refused, refuse
@@ -33,6 +33,7 @@ __all__ = [
     "memo",
 ]
 
+_T = TypeVar("_T")
 MEMO_ENTRIES = 1024  # entries per memo of a frame
 MEMO_KEY_CHARS = 256  # longer strings are never memo keys, so memos stay small in bytes
 _MEMO_SHAPE_KEYS = 64  # objects with more keys or types are planned without the memo
@@ -78,6 +79,21 @@ def memo(table: dict[Any, Any]) -> dict[Any, Any]:
     return table
 
 
+def _remembered(
+    table: dict[str, _T | Refused], key: str, compute: Callable[[str], _T]
+) -> _T | Refused:
+    """`compute(key)`, or the refusal it raised, kept in `table` (bounded, short keys only)."""
+    found = table.get(key)
+    if found is None:
+        try:
+            found = compute(key)
+        except Refused as refused:
+            found = refused
+        if len(key) <= MEMO_KEY_CHARS:
+            memo(table)[key] = found
+    return found
+
+
 def _preference(term: str) -> tuple[bool, int, str]:
     """Which of several terms for one IRI is its spelling: lower-case first (properties),
     then the shortest, then the first in code point order."""
@@ -117,14 +133,7 @@ class Frame:
         return self._spellings.get(expanded)
 
     def term(self, key: str) -> Term:
-        found = self._terms.get(key)
-        if found is None:
-            try:
-                found = self._define(key)
-            except Refused as refused:
-                found = refused
-            if len(key) <= MEMO_KEY_CHARS:
-                memo(self._terms)[key] = found
+        found = _remembered(self._terms, key, self._define)
         if isinstance(found, Refused):
             raise Refused(found.error, found.message)
         return found
@@ -302,14 +311,7 @@ class Frame:
     def type_of(self, name: str, at: Any = None) -> tuple[str, Any]:
         """A type name's IRI term and its type-scoped context (§5.1.2 steps 11 and 13.4.4):
         a term, or an IRI in full for which no term exists."""
-        found = self._types.get(name)
-        if found is None:
-            try:
-                found = self._type(name)
-            except Refused as refused:
-                found = refused
-            if len(name) <= MEMO_KEY_CHARS:
-                memo(self._types)[name] = found
+        found = _remembered(self._types, name, self._type)
         if isinstance(found, Refused):
             raise Refused(found.error, found.message, () if at is None else (at,))
         return found
