@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from microcred import MicroCredential, api
 from microcred.bindings.edc import EDCIssuer, to_edc
 from microcred.cli import main
-from microcred.cli_inspect import NOT_VERIFIED
+from microcred.cli.inspect import NOT_VERIFIED
 from microcred.display.summary import annex_i_summary
 from microcred.keys.keypair import KeyPair
 from microcred.verification.eu_standard import annex_i_elements

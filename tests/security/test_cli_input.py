@@ -195,7 +195,7 @@ def test_a_date_time_parser_that_raises_is_still_a_usage_error(
     def overflowing(value: object) -> None:
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr("microcred.cli.parse_timestamp", overflowing)
+    monkeypatch.setattr("microcred.cli.common.parse_timestamp", overflowing)
     _, err = fails_cleanly(capsys, "verify", str(EXAMPLE), "--now", "2030-01-01T00:00:00Z")
     assert err.startswith("microcred: --now must be a date-time")
 

@@ -2,7 +2,8 @@
 
 Offline like `microcred verify`: keys come from did:key, or from did:web DID documents given
 as files (`--did-document`), status lists from a folder (`--status-dir`).
-Exit codes as in `microcred.cli`: 0 verified, 1 not verified, 2 usage error or unreadable input.
+Exit codes as in `microcred.cli.main`: 0 verified, 1 not verified, 2 usage error or unreadable
+input.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from microcred import present, verify_presentation
-from microcred.cli import (
+from microcred.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
-    _emit,
-    _load_key,
-    _loader,
-    _moment,
-    _read_bytes,
-    _read_object,
-    _UsageError,
+    UsageError,
     add_status_options,
+    context_loader,
+    emit,
+    load_key,
+    moment,
     print_result,
+    read_bytes,
+    read_object,
     status_options,
 )
 from microcred.errors import InvalidDidError
@@ -43,17 +44,17 @@ def _domain(values: list[str]) -> str | list[str] | None:
 
 
 def _cmd_present(args: argparse.Namespace) -> int:
-    credentials = [_read_object(path) for path in args.credentials]
+    credentials = [read_object(path) for path in args.credentials]
     vp = present(
         credentials,
-        key=_load_key(args.key),
+        key=load_key(args.key),
         challenge=args.challenge,
         domain=_domain(args.domain),
         cryptosuite=args.suite,
         id=args.id,
-        loader=_loader(args.context),
+        loader=context_loader(args.context),
     )
-    _emit(vp, args.output)
+    emit(vp, args.output)
     return EXIT_OK
 
 
@@ -61,11 +62,11 @@ def _did_web_resolver(paths: list[str]) -> KeyResolver:
     """did:key, plus did:web served from DID document files (each at the URL of its id)."""
     pages = {}
     for path in paths:
-        did: Any = _read_object(path).get("id")
+        did: Any = read_object(path).get("id")
         try:
-            pages[did_web_to_url(did)] = _read_bytes(path)
+            pages[did_web_to_url(did)] = read_bytes(path)
         except InvalidDidError:
-            raise _UsageError(f"{path} is not a did:web DID document (its id: {did!r})") from None
+            raise UsageError(f"{path} is not a did:web DID document (its id: {did!r})") from None
     if not pages:
         return resolve_did_key
     return chain_resolvers(resolve_did_key, DidWebResolver(pages.__getitem__))
@@ -82,22 +83,22 @@ def print_presentation_result(result: PresentationResult, out: Any) -> None:
 
 
 def _cmd_verify_presentation(args: argparse.Namespace) -> int:
-    now = _moment(args.now, "--now")
+    now = moment(args.now, "--now")
     if args.status_dir is not None and not Path(args.status_dir).is_dir():
-        raise _UsageError(f"--status-dir {args.status_dir} is not a folder")
+        raise UsageError(f"--status-dir {args.status_dir} is not a folder")
     if not args.challenge:
-        raise _UsageError("--challenge must not be empty")
+        raise UsageError("--challenge must not be empty")
     result = verify_presentation(
-        _read_object(args.input),
+        read_object(args.input),
         challenge=args.challenge,
         domain=_domain(args.domain),
         now=now,
-        loader=_loader(args.context),
+        loader=context_loader(args.context),
         resolver=_did_web_resolver(args.did_document),
         **status_options(args),
     )
     if args.json:
-        _emit(result.to_dict(), None)
+        emit(result.to_dict(), None)
     else:
         print_presentation_result(result, sys.stdout)
     return EXIT_OK if result.verified else EXIT_NOT_VERIFIED

@@ -17,17 +17,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from microcred.batch import IssueFailure, issue_many
-from microcred.cli import (
+from microcred.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
-    _load_key,
-    _read_bytes,
-    _UsageError,
-    _write_atomically,
+    UsageError,
     field_errors,
+    load_key,
     one_line,
+    read_bytes,
+    write_atomically,
 )
-from microcred.cli_status import allocate_status_entries
+from microcred.cli.status import allocate_status_entries
 from microcred.errors import MalformedDocumentError
 from microcred.strict_json import parse_json
 
@@ -40,9 +40,9 @@ def _read_lines(path: str) -> list[str]:
     """The file's lines. Only "\n" (or "\r\n") ends one: `str.splitlines` would also split
     at U+2028 and other characters a JSON string may hold as they are."""
     try:
-        text = _read_bytes(path).decode("utf-8")
+        text = read_bytes(path).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _UsageError(f"cannot read {path}: not UTF-8 text: {error}") from None
+        raise UsageError(f"cannot read {path}: not UTF-8 text: {error}") from None
     lines = text.split("\n")
     if not lines[-1]:
         lines.pop()  # what follows the last line end, or an empty file
@@ -89,11 +89,11 @@ def _report(failure: IssueFailure, out: TextIO) -> None:
 def issue_batch(args: argparse.Namespace) -> int:
     """Issue every line of `args.batch` with `args.key` into `args.output` (JSON Lines)."""
     if args.output is None:
-        raise _UsageError("--batch needs -o/--output for the JSON Lines it writes")
+        raise UsageError("--batch needs -o/--output for the JSON Lines it writes")
     if args.format != "vc":
-        raise _UsageError("--batch issues VC 2.0 credentials (--format vc)")
+        raise UsageError("--batch issues VC 2.0 credentials (--format vc)")
     items, bad_lines = _parse(_read_lines(args.batch))
-    key = _load_key(args.key)
+    key = load_key(args.key)
     status = None
     if args.status_list is not None:
         status = allocate_status_entries(args, key, len(items)).__getitem__
@@ -114,7 +114,7 @@ def issue_batch(args: argparse.Namespace) -> int:
             failures.append(outcome)
         else:
             lines.append(json.dumps(outcome.credential, ensure_ascii=False) + "\n")
-    _write_atomically(Path(args.output), "".join(lines))
+    write_atomically(Path(args.output), "".join(lines))
     for failure in failures:
         _report(failure, sys.stderr)
     sys.stderr.write(f"microcred: issued {len(lines)} of {len(items)} to {args.output}\n")

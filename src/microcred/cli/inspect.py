@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from microcred.cli import EXIT_OK, _emit, _read_object
+from microcred.cli.common import EXIT_OK, emit, read_object
 
 __all__ = ["add_inspect_command"]
 
@@ -22,10 +22,10 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from microcred.bindings.elm import from_credential
     from microcred.display.summary import annex_i_summary
 
-    document = _read_object(args.input)
+    document = read_object(args.input)
     mc = from_edc(document) if is_edc(document) else from_credential(document)
     if args.json:
-        _emit(mc.dump(), None)
+        emit(mc.dump(), None)
         return EXIT_OK
     out = sys.stdout
     out.write(NOT_VERIFIED + "\n")

@@ -2,7 +2,9 @@
 
 A list credential lives in a file; `create -o DIR` names it `status_file_name(url)` so the
 folder can be handed to `microcred verify --status-dir DIR` (offline) or published as is.
-Exit codes as in `microcred.cli`: 0 ok, 1 status not ok, 2 usage error or unreadable input.
+`allocate_status_entries` hands out the entries of `issue --status-list` (one credential or a
+`--batch`), so both issue paths import it from here.
+Exit codes as in `microcred.cli.main`: 0 ok, 1 status not ok, 2 usage error or unreadable input.
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from microcred import api
-from microcred.cli import (
+from microcred.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
-    _emit,
-    _load_key,
-    _moment,
-    _read_object,
-    _UsageError,
+    UsageError,
     add_status_options,
+    emit,
+    load_key,
+    moment,
+    read_object,
     status_options,
 )
 from microcred.errors import MicrocredError, format_path
@@ -37,20 +39,20 @@ __all__ = ["add_status_commands", "allocate_status_entries", "allocation_file"]
 
 
 def _cmd_create(args: argparse.Namespace) -> int:
-    key = _load_key(args.key)
+    key = load_key(args.key)
     unsigned = status_list_credential(
         StatusList(args.size, status_size=args.status_size),
         id=args.url,
         issuer=key.did,
         purpose=args.purpose or ["revocation"],
         valid_from=datetime.now(UTC),
-        valid_until=_moment(args.valid_until, "--valid-until"),
+        valid_until=moment(args.valid_until, "--valid-until"),
         ttl=args.ttl,
     )
     output = args.output
     if output is not None and Path(output).is_dir():
         output = str(Path(output) / status_file_name(args.url))
-    _emit(api.sign(unsigned, key=key, cryptosuite=args.suite), output)
+    emit(api.sign(unsigned, key=key, cryptosuite=args.suite), output)
     return EXIT_OK
 
 
@@ -62,19 +64,19 @@ def _encoded_list(document: dict[str, Any], path: str) -> str:
         or "BitstringStatusListCredential" not in (types if isinstance(types, list) else [types])
         or not isinstance(subject.get("encodedList"), str)
     ):
-        raise _UsageError(f"{path} is not a BitstringStatusListCredential")
+        raise UsageError(f"{path} is not a BitstringStatusListCredential")
     encoded: str = subject["encodedList"]
     return encoded
 
 
 def _update(args: argparse.Namespace, value: int) -> int:
     """Set one entry of a list credential file and sign the list again (BSL §3.1)."""
-    document = _read_object(args.list)
+    document = read_object(args.list)
     encoded = _encoded_list(document, args.list)
-    key = _load_key(args.key)
+    key = load_key(args.key)
     issuer = _issuer_id(document)
     if issuer != key.did:
-        raise _UsageError(f"the key {key.did} is not the list's issuer {issuer!r}")
+        raise UsageError(f"the key {key.did} is not the list's issuer {issuer!r}")
     status_list = StatusList.decode(encoded, status_size=args.status_size)
     status_list.set(args.index, value)
     unsigned = {k: v for k, v in document.items() if k != "proof"}
@@ -82,7 +84,7 @@ def _update(args: argparse.Namespace, value: int) -> int:
         **document["credentialSubject"],
         "encodedList": status_list.encode(),
     }
-    _emit(api.sign(unsigned, key=key, cryptosuite=args.suite), args.output or args.list)
+    emit(api.sign(unsigned, key=key, cryptosuite=args.suite), args.output or args.list)
     return EXIT_OK
 
 
@@ -95,13 +97,13 @@ def allocation_file(list_file: str) -> Path:
 def allocate_status_entries(args: argparse.Namespace, key: KeyPair, count: int) -> list[Any]:
     """`count` credentialStatus entries on the list in `args.status_list`, at random indexes
     never handed out before (or at `--status-index`), recorded before any credential exists."""
-    document = _read_object(args.status_list)
+    document = read_object(args.status_list)
     length = StatusList.decode(_encoded_list(document, args.status_list)).length
     url, purpose = document.get("id"), _purpose(document, args.status_purpose)
     if not isinstance(url, str) or not url:
-        raise _UsageError(f"{args.status_list} has no id: the URL credentials point to")
+        raise UsageError(f"{args.status_list} has no id: the URL credentials point to")
     if _issuer_id(document) != key.did:
-        raise _UsageError(
+        raise UsageError(
             f"{args.status_list} is issued by {_issuer_id(document)!r}, not by {key.did}:"
             " by default verify() trusts only a list from the credential's own issuer"
         )
@@ -112,16 +114,16 @@ def allocate_status_entries(args: argparse.Namespace, key: KeyPair, count: int) 
         try:
             indexes = [allocator.allocate() for _ in range(count)]
         except MicrocredError as error:
-            raise _UsageError(f"{args.status_list}: {error}") from None
+            raise UsageError(f"{args.status_list}: {error}") from None
     elif count != 1:
-        raise _UsageError("--status-index gives one credential its index: not with --batch")
+        raise UsageError("--status-index gives one credential its index: not with --batch")
     elif not 0 <= wanted < length:
-        raise _UsageError(f"--status-index {wanted} is outside 0 to {length - 1}")
+        raise UsageError(f"--status-index {wanted} is outside 0 to {length - 1}")
     elif wanted in allocator.used:
-        raise _UsageError(f"--status-index {wanted} is taken")
+        raise UsageError(f"--status-index {wanted} is taken")
     else:
         indexes = [wanted]
-    _emit({"statusListCredential": url, "used": sorted({*allocator.used, *indexes})}, str(record))
+    emit({"statusListCredential": url, "used": sorted({*allocator.used, *indexes})}, str(record))
     return [status_entry(url, index, purpose=purpose) for index in indexes]
 
 
@@ -129,14 +131,14 @@ def _recorded(record: Path, url: str) -> list[int]:
     """The indexes already handed out on the list at `url`, from its allocation record."""
     if not record.exists():
         return []
-    found = _read_object(str(record))
+    found = read_object(str(record))
     used = found.get("used")
     if (
         not isinstance(used, list)
         or found.get("statusListCredential") != url
         or not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in used)
     ):
-        raise _UsageError(f"{record} is not the allocation record of {url}")
+        raise UsageError(f"{record} is not the allocation record of {url}")
     return used
 
 
@@ -152,9 +154,9 @@ def _purpose(document: dict[str, Any], wanted: str | None) -> str:
     if wanted is None and len(purposes) == 1:
         wanted = purposes[0]
     if wanted not in purposes or not isinstance(wanted, str):
-        raise _UsageError(f"--status-purpose must be one of the list's purposes {purposes}")
+        raise UsageError(f"--status-purpose must be one of the list's purposes {purposes}")
     if wanted == "message":
-        raise _UsageError("message lists need status messages: use microcred.status_entry()")
+        raise UsageError("message lists need status messages: use microcred.status_entry()")
     return wanted
 
 
@@ -177,15 +179,15 @@ def _entry_line(entry: EntryStatus) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    document = _read_object(args.input)
-    result = api.verify(document, now=_moment(args.now, "--now"), **status_options(args))
+    document = read_object(args.input)
+    result = api.verify(document, now=moment(args.now, "--now"), **status_options(args))
     check = result.checks.get("status")
     if check is None:  # the credential could not be read at all
         problems = "; ".join(str(p) for p in result.problems)
-        raise _UsageError(f"{args.input}: cannot check the status: {problems}")
+        raise UsageError(f"{args.input}: cannot check the status: {problems}")
     reason = check.details.get("reason")
     if args.json:
-        _emit(check.to_dict(), None)
+        emit(check.to_dict(), None)
     else:
         sys.stdout.write(f"STATUS {check.status.value}{f': {reason}' if reason else ''}\n")
         for entry in check.details.get("entries", ()):

@@ -1,0 +1,215 @@
+"""What every `microcred` command shares: exit codes, the usage error, reading JSON input and
+key files, writing output atomically, the status options, and the human result table.
+
+Every command module imports this one; it imports no other module of `microcred.cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from microcred import api
+from microcred.errors import FieldError, MalformedDocumentError, MicrocredError, format_path
+from microcred.jsonld.loader import BundledLoader, DocumentLoader
+from microcred.keys.keypair import KeyPair
+from microcred.result import VerificationResult
+from microcred.status.check import status_dir_loader
+from microcred.strict_json import parse_json
+from microcred.timestamps import parse_timestamp
+
+__all__ = [
+    "EXIT_NOT_VERIFIED",
+    "EXIT_OK",
+    "UsageError",
+    "add_status_options",
+    "context_loader",
+    "emit",
+    "field_errors",
+    "load_key",
+    "moment",
+    "one_line",
+    "print_result",
+    "read_bytes",
+    "read_object",
+    "status_options",
+    "write_atomically",
+]
+
+# What a command returns; the codes for errors (usage, broken pipe) belong to `main`.
+EXIT_OK, EXIT_NOT_VERIFIED = 0, 1
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what could break a line
+_JSON_KINDS: dict[type, str] = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: reported on stderr with exit code 2."""
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped: one line on a terminal,
+    whatever a file name or a hostile document put into a message."""
+    return _CONTROL.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def field_errors(errors: Sequence[FieldError]) -> str:
+    """Every field problem of an invalid micro-credential, on one line."""
+    return "; ".join(f"{format_path(path)}: {message} ({code})" for path, code, message in errors)
+
+
+def write_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
+    """Write `text` to `path` through a temp file in the same folder, then rename it."""
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
+        try:
+            os.fchmod(handle, mode)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            raise
+    except OSError as error:  # a missing folder, a folder in the way, no permission, ...
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def emit(value: Any, output: str | None, *, mode: int = 0o644) -> None:
+    """`value` as indented JSON, on stdout or (atomically) in the file `output`."""
+    text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(Path(output), text, mode=mode)
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of the file at `path`; a file that cannot be read is a usage error."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def read_object(path: str) -> dict[str, Any]:
+    """The JSON object in the file at `path`, read with the strict reader: every JSON input of
+    the command line (credentials, keys, contexts, lists, DID documents) is one."""
+    try:
+        value = parse_json(read_bytes(path))
+    except MalformedDocumentError as error:
+        raise MalformedDocumentError(f"{path}: {error.message}", path=error.path) from None
+    if not isinstance(value, dict):
+        kind = _JSON_KINDS[type(value)]
+        raise MalformedDocumentError(f"{path} holds {kind}, not a JSON object")
+    return value
+
+
+def load_key(path: str) -> KeyPair:
+    """The key pair of a key file; a malformed secret is reported without any of its text."""
+    data = read_object(path)
+    secret = data.get("secretKeyMultibase")
+    if not isinstance(secret, str):
+        raise UsageError(f"{path} is not a microcred key file (no secretKeyMultibase)")
+    try:
+        KeyPair.from_multikey(secret)
+    except Exception as error:  # its message may quote the secret: name only the kind of fault
+        reason = error.code if isinstance(error, MicrocredError) else type(error).__name__
+        raise UsageError(
+            f"{path}: secretKeyMultibase is not a valid secret Multikey ({reason})"
+        ) from None
+    return KeyPair.from_multikey(secret, data.get("publicKeyMultibase"))  # checks the public key
+
+
+def context_loader(pins: Sequence[str]) -> DocumentLoader:
+    """The bundled contexts plus any `URL=FILE` the user pins on the command line."""
+    extra = {}
+    for pin in pins:
+        url, sep, file = pin.partition("=")
+        if not sep:
+            raise UsageError(f"--context takes URL=FILE, got {pin!r}")
+        extra[url] = read_object(file)
+    return BundledLoader(extra) if extra else api.default_loader()
+
+
+def moment(value: str | None, flag: str) -> datetime | None:
+    """The date-time an option gives (None if it is not given); anything else is a usage error."""
+    if value is None:
+        return None
+    try:
+        found = parse_timestamp(value)
+    except (ArithmeticError, ValueError):  # e.g. a year 9999 end of day past datetime.max
+        found = None
+    if found is None:
+        raise UsageError(f"{flag} must be a date-time with time zone, got {value!r}")
+    return found
+
+
+def add_status_options(
+    parser: argparse.ArgumentParser,
+    *,
+    required: bool = False,
+    allow_flag: str = "--allow-indeterminate-status",
+) -> None:
+    """The status options of every command that verifies: where the lists are, the policy,
+    and the status authorities the user trusts."""
+    parser.add_argument(
+        "--status-dir",
+        metavar="DIR",
+        required=required,
+        help="status list credentials, one file per URL (see `microcred status create -o DIR`)",
+    )
+    parser.add_argument(
+        allow_flag,
+        dest="allow_indeterminate",
+        action="store_true",
+        help="a status that cannot be decided warns instead of failing (revoked still fails)",
+    )
+    parser.add_argument(
+        "--status-authority",
+        action="append",
+        default=[],
+        metavar="ISSUER",
+        help="also accept status lists issued by ISSUER for other issuers (repeatable)",
+    )
+
+
+def status_options(args: argparse.Namespace) -> dict[str, Any]:
+    """`verify()` keyword arguments from the options `add_status_options` registered."""
+    if args.status_dir is not None and not Path(args.status_dir).is_dir():
+        raise UsageError(f"--status-dir {args.status_dir} is not a folder")
+    return {
+        "status_loader": status_dir_loader(args.status_dir) if args.status_dir else None,
+        "status_policy": "allow-indeterminate" if args.allow_indeterminate else "strict",
+        "status_authorities": args.status_authority,
+    }
+
+
+def print_result(result: VerificationResult, out: TextIO) -> None:
+    """A human table: one row per check, then every problem and warning with its JSON path."""
+    out.write(("VERIFIED" if result.verified else "NOT VERIFIED") + "\n")
+    for check in result:
+        note = "; ".join(p.code for p in check.problems) or "; ".join(
+            w.code for w in check.warnings
+        )
+        out.write(f"  {check.name:<12} {check.status.value:<14} {note}\n")
+    for problem in result.problems:
+        out.write(f"  problem: {problem}\n")
+    for warning in result.warnings:
+        out.write(f"  warning: {warning}\n")

@@ -1,0 +1,210 @@
+"""`microcred issue|sign|verify|demo`: credentials from the command line.
+
+`issue` turns model JSON into a signed VC 2.0 credential (Data Integrity), or with
+`--format edc` into a Europass EDC sealed with JAdES; `issue --batch` hands over to
+`microcred.cli.batch`, and `--status-list` takes entries from `microcred.cli.status`.
+`sign` adds a proof to any JSON-LD document, `verify` checks a credential offline, and
+`demo` issues and verifies the bundled sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from microcred import api
+from microcred.cli.common import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    UsageError,
+    add_status_options,
+    context_loader,
+    emit,
+    load_key,
+    moment,
+    print_result,
+    read_bytes,
+    read_object,
+    status_options,
+)
+from microcred.cli.status import allocate_status_entries
+from microcred.integrity.cryptosuites import CRYPTOSUITES
+from microcred.keys.keypair import KeyPair
+
+__all__ = ["add_credential_commands"]
+
+
+def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
+    """A Europass EDC sealed with JAdES: key and certificates from PEM or PKCS#12 files.
+
+    The eIDAS identifier and its country default to the seal certificate's
+    organizationIdentifier and countryName, as EDC's own sealing step takes them.
+    """
+    from cryptography.x509.oid import NameOID
+
+    from microcred.bindings.edc import EDCIssuer, issue_edc
+    from microcred.jades import load_certificates, load_signing_key
+    from microcred.model import MicroCredential
+
+    password = args.password.encode() if args.password else None
+    material = read_bytes(args.key)
+    pem = material.lstrip().startswith(b"-----BEGIN")
+    if args.cert and pem:  # one PEM bundle: load_signing_key puts the key's certificate first
+        material += b"\n" + read_bytes(args.cert)
+    key, chain = load_signing_key(material, password)
+    if args.cert and not pem:  # PKCS#12 key, chain from its own file
+        chain = load_certificates(read_bytes(args.cert))
+    if not chain:
+        raise UsageError("--format edc needs the seal certificate (in --key or --cert)")
+
+    def subject(oid: Any, label: str, flag: str) -> str:
+        values = chain[0].subject.get_attributes_for_oid(oid)
+        if not values:
+            raise UsageError(f"the seal certificate has no {label}; pass {flag}")
+        return str(values[0].value)
+
+    eidas = args.eidas_id or subject(
+        NameOID.ORGANIZATION_IDENTIFIER, "organizationIdentifier", "--eidas-id"
+    )
+    country = args.eidas_country or subject(NameOID.COUNTRY_NAME, "countryName", "--eidas-country")
+    mc = MicroCredential.parse(read_object(args.input))
+    return issue_edc(mc, issuer=EDCIssuer(eidas, country), key=key, certificate_chain=chain)
+
+
+def _cmd_issue(args: argparse.Namespace) -> int:
+    if (args.input is None) == (args.batch is None):
+        raise UsageError("give one micro-credential file, or --batch FILE.jsonl")
+    if args.batch is not None:
+        from microcred.cli.batch import issue_batch  # loads the process pool only for --batch
+
+        return issue_batch(args)
+    if args.format == "edc":
+        if args.status_list is not None:
+            raise UsageError("--status-list gives VC 2.0 credentials a status (--format vc)")
+        signed = _issue_edc(args)
+    else:
+        document, key = read_object(args.input), load_key(args.key)
+        status = None
+        if args.status_list is not None:
+            [status] = allocate_status_entries(args, key, 1)
+        signed = api.issue(document, key=key, cryptosuite=args.suite, status=status)
+    emit(signed, args.output)
+    return EXIT_OK
+
+
+def _cmd_sign(args: argparse.Namespace) -> int:
+    document = read_object(args.input)
+    signed = api.sign(
+        document,
+        key=load_key(args.key),
+        cryptosuite=args.suite,
+        loader=context_loader(args.context),
+    )
+    emit(signed, args.output)
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    now = moment(args.now, "--now")
+    anchors = [read_bytes(path) for path in args.trust_anchor]
+    result = api.verify(
+        read_object(args.input),
+        now=now,
+        loader=context_loader(args.context),
+        trust_anchors=anchors or None,
+        **status_options(args),
+    )
+    if args.json:
+        emit(result.to_dict(), None)
+    else:
+        print_result(result, sys.stdout)
+    return EXIT_OK if result.verified else EXIT_NOT_VERIFIED
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    sample = json.loads(
+        (resources.files("microcred.examples") / "microcredential.json").read_text("utf-8")
+    )
+    key = KeyPair.generate("Ed25519")
+    signed = api.issue(sample, key=key, created=datetime.now(UTC))
+    sys.stdout.write(f"Issued by {key.did}:\n")
+    emit(signed, None)
+    result = api.verify(signed)
+    print_result(result, sys.stdout)
+    return EXIT_OK if result.verified else EXIT_NOT_VERIFIED
+
+
+def add_credential_commands(commands: Any) -> None:
+    """Register `issue`, `sign`, `verify` and `demo` on the `microcred` sub-command parser."""
+    suites = sorted(CRYPTOSUITES)
+
+    issue = commands.add_parser("issue", help="issue a signed micro-credential from model JSON")
+    issue.add_argument(
+        "input", nargs="?", help="micro-credential JSON (see docs/examples/microcredential.json)"
+    )
+    issue.add_argument(
+        "--batch", metavar="FILE", help="JSON Lines, one micro-credential per line (needs -o)"
+    )
+    issue.add_argument(
+        "--workers", type=int, help="--batch: processes to use (default: one per CPU)"
+    )
+    issue.add_argument(
+        "--key", required=True, help="key file from `microcred keygen` (edc: PEM or PKCS#12)"
+    )
+    issue.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    issue.add_argument(
+        "--format",
+        default="vc",
+        choices=["vc", "edc"],
+        help="vc: VC 2.0 + Data Integrity (default); edc: Europass EDC sealed with JAdES",
+    )
+    issue.add_argument("--cert", help="edc: the seal certificate chain (PEM), leaf first")
+    issue.add_argument("--password", help="edc: password of the key file")
+    issue.add_argument("--eidas-id", help="edc: eIDAS identifier (default: from the certificate)")
+    issue.add_argument("--eidas-country", help="edc: its country (default: from the certificate)")
+    issue.add_argument(
+        "--status-list",
+        metavar="FILE",
+        help="a list from `microcred status create`: each credential gets an entry on it,"
+        " at a random index never used before (recorded in FILE.allocated)",
+    )
+    issue.add_argument("--status-purpose", help="--status-list: which of its purposes")
+    issue.add_argument("--status-index", type=int, help="--status-list: this index, not random")
+    issue.add_argument("-o", "--output", help="file to write (default: stdout)")
+    issue.set_defaults(run=_cmd_issue)
+
+    sign = commands.add_parser("sign", help="add a Data Integrity proof to any JSON-LD document")
+    sign.add_argument("input")
+    sign.add_argument("--key", required=True)
+    sign.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    sign.add_argument("--context", action="append", default=[], metavar="URL=FILE")
+    sign.add_argument("-o", "--output")
+    sign.set_defaults(run=_cmd_sign)
+
+    verify = commands.add_parser("verify", help="verify a credential offline")
+    verify.add_argument("input")
+    verify.add_argument("--json", action="store_true", help="print the full result as JSON")
+    verify.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
+    verify.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="serve a context from a file",
+    )
+    verify.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="sealed EDCs: a trusted certificate (PEM or DER); without one a seal is untrusted",
+    )
+    add_status_options(verify)
+    verify.set_defaults(run=_cmd_verify)
+
+    demo = commands.add_parser("demo", help="issue and verify the sample micro-credential")
+    demo.set_defaults(run=_cmd_demo)
