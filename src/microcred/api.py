@@ -22,11 +22,11 @@ from microcred.status.check import (
     StatusPolicy,
 )
 from microcred.verification.eu_standard import Profile
-from microcred.verification.presentation_result import PresentationResult
 from microcred.verification.verifier import Verifier
 
 if TYPE_CHECKING:
     from microcred.model import MicroCredential
+    from microcred.verification.presentation_result import PresentationResult
 
 __all__ = ["default_loader", "issue", "sign", "verify", "verify_presentation"]
 

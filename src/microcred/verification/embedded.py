@@ -2,7 +2,9 @@
 contexts (canonical form), every proof, issuer binding, validity, status, EU standard.
 
 Read top to bottom it is the order of `VerificationResult.checks`. `verified` needs a
-passed proof and no failed check (DESIGN.md "Data flow").
+passed proof and no failed check (DESIGN.md "Data flow"). The status step is shared with
+sealed credentials: run only for an authentic credential, each list verified within the
+same call without following its own status (microcred.status.check has the algorithm).
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from typing import Any
 
 from microcred.integrity.proofs import ProofResult, verify_proofs
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
+from microcred.status.check import check_status
 from microcred.validity import check_validity
 from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts, check_issuer, check_structure
-from microcred.verification.credential_status import status_step
 from microcred.verification.eu_standard import check_eu_standard
 
-__all__ = ["proof_check", "verify_embedded", "verify_status_list"]
+__all__ = ["proof_check", "status_step", "verify_embedded", "verify_status_list"]
 
 
 def proof_check(
@@ -45,6 +47,24 @@ def proof_check(
     return Check.from_problems("proof", problems, details={"proofs": results}), results
 
 
+def status_step(document: Mapping[str, Any], call: Call, *, authentic: bool) -> Check:
+    """The "status" check for `document`, or SKIPPED: not authentic (its proof, issuer
+    binding, structure or form failed), so a forged document never makes the caller's
+    status loader fetch anything."""
+    if not authentic:
+        reason = "not checked: the credential is not authentic (see the failed checks)"
+        return Check("status", CheckStatus.SKIPPED, details={"reason": reason})
+    lists = call.for_credentials()
+    settings = call.settings
+    return check_status(
+        document,
+        status_loader=settings.status_loader,
+        verify_list=lambda listed: verify_status_list(listed, lists),
+        policy=settings.status_policy,
+        authorities=settings.status_authorities,
+    )
+
+
 def _checks(document: Any, call: Call, *, status_list: bool) -> VerificationResult:
     structure = check_structure(document)
     if not isinstance(document, Mapping):
@@ -58,7 +78,7 @@ def _checks(document: Any, call: Call, *, status_list: bool) -> VerificationResu
         reason = "a status list's own status is not checked"
         status = Check("status", CheckStatus.SKIPPED, details={"reason": reason})
     else:
-        status = status_step(document, call, authentic=authentic, verify_list=verify_status_list)
+        status = status_step(document, call, authentic=authentic)
     checks = [
         structure,
         contexts,

@@ -16,7 +16,6 @@ from typing import Any
 from microcred.result import Check, Problem, VerificationResult
 from microcred.verification.call import Call
 from microcred.verification.embedded import verify_embedded
-from microcred.verification.sealed import verify_sealed
 
 __all__ = ["SECURING_MECHANISMS", "SecuringMechanism", "dispatch"]
 
@@ -42,6 +41,12 @@ def _is_sealed(document: Any) -> bool:
     return is_jades(document)
 
 
+def _verify_sealed(document: Any, call: Call) -> VerificationResult:
+    from microcred.verification.sealed import verify_sealed  # loaded for sealed EDCs only
+
+    return verify_sealed(document, call)
+
+
 def _is_compact_jws(document: Any) -> bool:
     return isinstance(document, str) and _COMPACT.fullmatch(document.strip()) is not None
 
@@ -56,7 +61,7 @@ def _unsupported(document: Any, call: Call) -> VerificationResult:
 
 
 SECURING_MECHANISMS: tuple[SecuringMechanism, ...] = (
-    SecuringMechanism("jades", _is_sealed, verify_sealed),
+    SecuringMechanism("jades", _is_sealed, _verify_sealed),
     SecuringMechanism("compact-jws", _is_compact_jws, _unsupported),
     SecuringMechanism(
         "data-integrity", lambda document: isinstance(document, Mapping), verify_embedded

@@ -10,8 +10,7 @@ from typing import Any
 from microcred.result import CheckStatus, VerificationResult
 from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts, check_structure
-from microcred.verification.credential_status import status_step
-from microcred.verification.embedded import verify_status_list
+from microcred.verification.embedded import status_step
 from microcred.verification.eu_standard import check_eu_standard
 
 __all__ = ["verify_sealed"]
@@ -42,7 +41,7 @@ def verify_sealed(document: Mapping[str, Any], call: Call) -> VerificationResult
             for name in ("integrity", "certificate")
         )
         authentic = sealed and structure.ok and contexts.ok
-        status = status_step(credential, call, authentic=authentic, verify_list=verify_status_list)
+        status = status_step(credential, call, authentic=authentic)
         eu_standard = check_eu_standard(credential, settings.profile)
         checks += [c.under("payload") for c in (structure, contexts, status, eu_standard)]
     return VerificationResult.from_checks(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from microcred.errors import InvalidOptionError
 from microcred.integrity.cryptosuites import Cryptosuite
@@ -20,15 +20,14 @@ from microcred.integrity.proofs import VERIFY_SUITES
 from microcred.jsonld.loader import DocumentLoader, pinned_first
 from microcred.jsonld.rdfc import WorkBudget
 from microcred.keys.did_key import KeyResolver, resolve_did_key
-from microcred.keys.resolvers import CachingResolver
 from microcred.result import Check, Problem, VerificationResult
-from microcred.status.cache import StatusListCache
 from microcred.status.check import STATUS_POLICIES, StatusListLoader, StatusPolicy
 from microcred.verification.call import Call, Settings
 from microcred.verification.eu_standard import PROFILES, Profile
 from microcred.verification.mechanisms import SECURING_MECHANISMS, SecuringMechanism, dispatch
-from microcred.verification.presentation_result import PresentationResult
-from microcred.verification.presentations import check_presentation
+
+if TYPE_CHECKING:
+    from microcred.verification.presentation_result import PresentationResult
 
 __all__ = ["RESOLVER_TTL", "Verifier"]
 
@@ -79,16 +78,13 @@ class Verifier:
             raise InvalidOptionError("status_authorities must be a collection of issuer ids")
         if not isinstance(max_clock_skew, timedelta) or max_clock_skew < timedelta(0):
             raise InvalidOptionError("max_clock_skew must be a timedelta of zero or more")
-        if resolver is None:
-            resolver = resolve_did_key  # pure, with its own bounded memo
-        elif not isinstance(resolver, CachingResolver):
-            resolver = CachingResolver(resolver, ttl=RESOLVER_TTL)
+        resolver = _cached_resolver(resolver)
         settings = Settings(
             loader=pinned_first(loader),
             resolver=resolver,
             trust_anchors=trust_anchors,
             seal_validators=tuple(seal_validators),
-            status_loader=None if status_loader is None else StatusListCache(status_loader),
+            status_loader=_cached_lists(status_loader),
             status_policy=status_policy,
             status_authorities=frozenset(status_authorities),
             cryptosuites=cryptosuites,
@@ -149,6 +145,9 @@ class Verifier:
     ) -> PresentationResult:
         """Verify a presentation bound to `challenge` (and `domain`) and every credential in
         it, in one call; never raises on any JSON value, never mutates it."""
+        from microcred.verification.presentation_result import PresentationResult
+        from microcred.verification.presentations import check_presentation
+
         if not isinstance(challenge, str) or not challenge:
             raise InvalidOptionError("a presentation is bound to a challenge: a non-empty string")
         call = self._call(
@@ -163,6 +162,29 @@ class Verifier:
             ),
             PresentationResult.of,
         )
+
+
+def _cached_resolver(resolver: KeyResolver | None) -> KeyResolver:
+    """did:key by default (pure, with its own bounded memo); a caller's resolver kept behind
+    a cache for `RESOLVER_TTL` (imported only then: a wallet on did:key never loads it)."""
+    if resolver is None:
+        return resolve_did_key
+    from microcred.keys.resolvers import CachingResolver
+
+    return (
+        resolver
+        if isinstance(resolver, CachingResolver)
+        else CachingResolver(resolver, ttl=RESOLVER_TTL)
+    )
+
+
+def _cached_lists(loader: StatusListLoader | None) -> StatusListLoader | None:
+    """A caller's status list loader behind the cache of lists within their ttl."""
+    if loader is None:
+        return None
+    from microcred.status.cache import StatusListCache
+
+    return StatusListCache(loader)
 
 
 def _guarded(run: Callable[[], _R], failed: Callable[[list[Check]], _R]) -> _R:
