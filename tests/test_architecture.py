@@ -1,5 +1,5 @@
 """The package's shape: no import cycle anywhere, and lower layers never import higher ones
-(DESIGN.md "Layout"). Imports are read from the source with `ast`, including imports inside
+(DESIGN.md "Layout", the table in README.md). Imports are read from the source with `ast`, including imports inside
 functions (a lazy import is still a dependency); only `if TYPE_CHECKING:` blocks are left
 out, as they never run."""
 
@@ -15,6 +15,14 @@ PACKAGE = SRC / "microcred"
 
 LOWER = ("model", "jsonld", "keys", "integrity", "jades", "status")
 HIGHER = ("verification", "presentation", "display", "cli", "api", "batch", "bindings")
+LAYERS = (  # README.md "How the code is organised", lowest first
+    ("errors", "result", "vcdm", "timestamps", "validity", "strict_json"),
+    ("model", "jsonld", "keys", "contexts", "examples"),
+    ("integrity", "jades", "status"),
+    ("verification",),
+    ("display", "bindings"),
+    ("api", "batch", "presentation", "cli", "__main__"),
+)
 
 
 def _module_name(path: Path) -> str:
@@ -87,6 +95,22 @@ def test_lower_layers_never_import_higher_ones(layer: str) -> None:
     for module in (m for m in MODULES if m.startswith(f"microcred.{layer}")):
         bad = sorted(m for m in _reachable(module) if m.startswith(higher))
         assert not bad, f"{module} reaches {bad}"
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[1] if module.count(".") else ""
+    return next((i for i, names in enumerate(LAYERS) if top in names), len(LAYERS))
+
+
+def test_every_module_imports_only_its_own_layer_or_lower_ones() -> None:
+    upward = sorted(
+        (module, target)
+        for module, targets in GRAPH.items()
+        for target in targets
+        if module != "microcred" and target != "microcred" and _layer(target) > _layer(module)
+    )
+    assert not upward, f"imports of a higher layer: {upward}"
+    assert {_layer(m) for m in MODULES if m != "microcred"} <= set(range(len(LAYERS)))
 
 
 def test_errors_import_nothing_of_microcred() -> None:

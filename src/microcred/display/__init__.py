@@ -1,0 +1,1 @@
+"""Showing a credential to a person: the Annex I summary in one language, page images."""
