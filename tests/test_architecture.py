@@ -1,7 +1,7 @@
 """The package's shape: no import cycle anywhere, and lower layers never import higher ones
-(DESIGN.md "Layout", the table in README.md). Imports are read from the source with `ast`, including imports inside
-functions (a lazy import is still a dependency); only `if TYPE_CHECKING:` blocks are left
-out, as they never run."""
+(DESIGN.md "Layout", the table in README.md). Imports are read from the source with `ast`,
+including imports inside functions (a lazy import is still a dependency); only
+`if TYPE_CHECKING:` blocks are left out, as they never run."""
 
 from __future__ import annotations
 
