@@ -6,7 +6,7 @@ Nothing here is a real party's key; keys are generated per test session by conft
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,7 +55,8 @@ def name(common_name: str) -> x509.Name:
     )
 
 
-def key_usage(kind: str) -> x509.KeyUsage:
+def key_usage(kind: str | Mapping[str, bool]) -> x509.KeyUsage:
+    """keyUsage for a kind ("seal", "ca") or with exactly the `flags` given set."""
     flags = dict.fromkeys(
         (
             "digital_signature",
@@ -70,7 +71,7 @@ def key_usage(kind: str) -> x509.KeyUsage:
         ),
         False,
     )
-    return x509.KeyUsage(**{**flags, **_USAGES[kind]})
+    return x509.KeyUsage(**{**flags, **(_USAGES[kind] if isinstance(kind, str) else kind)})
 
 
 def certificate(
@@ -78,13 +79,16 @@ def certificate(
     key: SigningKey,
     issuer: tuple[SigningKey, x509.Certificate] | None = None,
     *,
-    ca: bool = False,
-    usage: str | None = None,
+    ca: bool | None = False,
+    usage: str | Mapping[str, bool] | None = "",
     not_before: datetime = T0 - timedelta(days=30),
     not_after: datetime = T0 + timedelta(days=365),
     serial: int = 0x1234,
 ) -> x509.Certificate:
-    """A certificate for `key`; self-signed when `issuer` (key, cert) is None. No SAN, no EKU."""
+    """A certificate for `key`; self-signed when `issuer` (key, cert) is None. No SAN, no EKU.
+
+    `ca=None` leaves basicConstraints out; `usage` is a kind ("seal", "ca"), exact flags, ""
+    for the kind `ca` implies, or None to leave keyUsage out."""
     issuer_key, issuer_name = (
         (key, name(subject)) if issuer is None else (issuer[0], issuer[1].subject)
     )
@@ -96,10 +100,12 @@ def certificate(
         .serial_number(serial)
         .not_valid_before(not_before)
         .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(key_usage(usage or ("ca" if ca else "seal")), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
+    if ca is not None:
+        builder = builder.add_extension(x509.BasicConstraints(ca=ca, path_length=None), True)
+    if usage is not None:
+        builder = builder.add_extension(key_usage(usage or ("ca" if ca else "seal")), True)
     if issuer is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),

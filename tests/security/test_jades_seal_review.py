@@ -20,10 +20,8 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,9 +31,8 @@ from microcred.jades.algorithms import sign
 from microcred.jades.jws import b64url_decode, signing_input
 from microcred.keys.multibase import base64url_encode as b64url_encode
 from microcred.result import CheckStatus, VerificationResult
+from tests.jades.jades_pki import LATER, T0, certificate
 
-T0 = datetime(2025, 3, 1, 12, tzinfo=UTC)  # signing time
-LATER = T0 + timedelta(days=1)  # verification time
 CREDENTIAL: dict[str, Any] = {
     "@context": ["https://www.w3.org/2018/credentials/v1"],
     "type": ["VerifiableCredential"],
@@ -43,60 +40,19 @@ CREDENTIAL: dict[str, Any] = {
     "issuanceDate": "2025-03-01T12:00:00Z",
     "credentialSubject": {"id": "urn:example:subject"},
 }
-SEAL = {"digital_signature": True, "content_commitment": True}
 CA = {"key_cert_sign": True, "crl_sign": True}
-_NO_USAGE = dict.fromkeys(
-    (
-        "digital_signature",
-        "content_commitment",
-        "key_encipherment",
-        "data_encipherment",
-        "key_agreement",
-        "key_cert_sign",
-        "crl_sign",
-        "encipher_only",
-        "decipher_only",
-    ),
-    False,
-)
-Issuer = tuple[ec.EllipticCurvePrivateKey, x509.Certificate]
 
 
 def _certificate(
     common_name: str,
     key: ec.EllipticCurvePrivateKey,
-    issuer: Issuer | None = None,
-    *,
-    ca: bool | None = False,
-    usage: dict[str, bool] | None = SEAL,
-    not_before: datetime = T0 - timedelta(days=30),
+    issuer: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None,
+    **options: Any,
 ) -> x509.Certificate:
-    """A certificate; `ca=None` / `usage=None` leave basicConstraints / keyUsage out."""
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "LU"),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-    signer, issuer_name = (key, name) if issuer is None else (issuer[0], issuer[1].subject)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(issuer_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(T0 + timedelta(days=365))
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-    )
-    if issuer is not None:
-        aki = x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer[0].public_key())
-        builder = builder.add_extension(aki, critical=False)
-    if ca is not None:
-        builder = builder.add_extension(x509.BasicConstraints(ca, None), critical=True)
-    if usage is not None:
-        builder = builder.add_extension(x509.KeyUsage(**{**_NO_USAGE, **usage}), critical=True)
-    return builder.sign(signer, hashes.SHA256())
+    """A certificate of the test PKI with a random serial and the seal key usage unless
+    `usage` says otherwise; `ca=None` / `usage=None` leave basicConstraints / keyUsage out."""
+    options.setdefault("usage", "seal")
+    return certificate(common_name, key, issuer, serial=x509.random_serial_number(), **options)
 
 
 KEY = ec.generate_private_key(ec.SECP256R1())
