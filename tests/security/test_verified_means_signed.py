@@ -339,3 +339,28 @@ def test_a_purpose_never_turns_the_issuer_check_off(key: KeyPair, mc: dict[str, 
     )
     assert not presented.verified
     assert "ISSUER_MISMATCH" in presented.credentials[0].result.codes
+
+
+def test_a_self_asserted_credential_still_has_its_status_read(mc: dict[str, Any]) -> None:
+    """Secured by the presentation's proof instead of its own, a self-asserted credential
+    is authentic: its revoked status must not be skipped (found reading the change again)."""
+    holder = KeyPair.generate("Ed25519")
+    unsigned = issue(
+        mc, key=holder, status=status_entry(URL, 7, purpose="revocation"), created=SIGNED_AT
+    )
+    own = {k: v for k, v in unsigned.items() if k != "proof"}
+    bits = StatusList()
+    bits.set(7)
+    listed = sign(
+        status_list_credential(bits, id=URL, issuer=holder.did, purpose="revocation"),
+        key=holder,
+        created=SIGNED_AT,
+    )
+    vp = present([own], key=holder, challenge="c-3", created=SIGNED_AT)
+    result = verify_presentation(
+        vp, challenge="c-3", now=NOW, status_loader={URL: listed}.__getitem__
+    )
+    assert not result.verified
+    [credential] = result.credentials
+    assert credential.result.checks["proof"].details["securedBy"] == "presentation"
+    assert "CREDENTIAL_REVOKED" in credential.result.codes

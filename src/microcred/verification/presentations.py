@@ -18,7 +18,7 @@ from microcred.result import Check, CheckStatus, Problem, VerificationResult
 from microcred.vcdm import CREDENTIALS_V1, CREDENTIALS_V2, as_list, is_url, issuer_id
 from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts
-from microcred.verification.embedded import proof_check
+from microcred.verification.embedded import proof_check, status_step
 from microcred.verification.presentation_result import CredentialResult, PresentationResult
 
 __all__ = ["MAX_CREDENTIALS", "check_presentation"]
@@ -94,20 +94,25 @@ def _enveloped(credential: Any) -> VerificationResult:
     return VerificationResult.from_checks([Check.from_problems("format", [unsupported])])
 
 
-def _self_asserted(credential: Any, result: VerificationResult, holder: str) -> VerificationResult:
+def _self_asserted(
+    credential: Any, result: VerificationResult, holder: str, call: Call
+) -> VerificationResult:
     """A credential without a proof of its own whose issuer is the authenticated holder is
-    secured by the presentation's proof (a self-asserted credential, VCDM 2.0 §4.13)."""
+    secured by the presentation's proof (a self-asserted credential, VCDM 2.0 §4.13): its
+    proof and issuer checks pass, and its status is then read like any authentic one's."""
     if (
         not isinstance(credential, Mapping)
         or "proof" in credential
         or issuer_id(credential) != holder
     ):
         return result
+    authentic = all(result.checks[name].ok for name in ("structure", "contexts"))
     secured = {
         "proof": Check("proof", CheckStatus.PASSED, details={"securedBy": "presentation"}),
         "issuer": Check(
             "issuer", CheckStatus.PASSED, details={"issuer": holder, "controllers": [holder]}
         ),
+        "status": status_step(credential, call, authentic=authentic),
     }
     checks = [secured.get(check.name, check) for check in result]
     return VerificationResult.from_checks(checks, credential, require=("proof",))
@@ -136,7 +141,7 @@ def _credential_results(
         else:
             result = verify_credential(credential, call)
             if holder is not None:
-                result = _self_asserted(credential, result, holder)
+                result = _self_asserted(credential, result, holder, call)
         results.append(
             CredentialResult(index, identifier if isinstance(identifier, str) else None, at, result)
         )

@@ -105,9 +105,9 @@ class Verifier:
     def _call(self, now: datetime | None, **options: Any) -> Call:
         if now is not None and (not isinstance(now, datetime) or now.utcoffset() is None):
             raise InvalidOptionError("now must be an aware datetime (with a time zone)")
-        moment = now or datetime.now(UTC)
-        try:  # every check compares dates with now ± skew
-            moment + self.settings.max_clock_skew - 2 * self.settings.max_clock_skew
+        moment, skew = now or datetime.now(UTC), self.settings.max_clock_skew
+        try:  # every check compares dates with now ± skew: both must be dates Python holds
+            _ = (moment - skew, moment + skew)
         except OverflowError:
             raise InvalidOptionError(
                 "now ± max_clock_skew must be a date-time Python holds"
