@@ -3,7 +3,8 @@ its time to live (BSL §2.2 `ttl`, 5 minutes when absent) and never past its `va
 
 What is kept is the list as loaded, not a verdict: every verification verifies it again
 (proof, issuer, validity at that call's `now`), so a cached list can never be trusted more
-than a fresh one. Failures are not kept: a passing outage is asked again next time.
+than a fresh one. Failures are not kept: a passing outage is asked again next time, and a
+list that did not verify is forgotten (`forget`), whatever `ttl` it claims.
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ class StatusListCache:
         if until is not None:
             seconds = min(seconds, (until - self._wall_clock()).total_seconds())
         return seconds
+
+    def forget(self, url: str, /) -> None:
+        """Drop the list kept for `url` (it did not verify): the next call loads it again."""
+        with self._lock:
+            self._entries.pop(url, None)
 
     def clear(self) -> None:
         """Forget every kept list."""

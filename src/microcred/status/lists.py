@@ -42,7 +42,9 @@ _MALFORMED = "MALFORMED_VALUE_ERROR"
 
 class StatusListLoader(Protocol):
     """Status list credential URL → the list credential as parsed JSON. It may fetch, read a
-    file or a cache, and may raise anything: a failure is STATUS_RETRIEVAL_ERROR."""
+    file or a cache, and may raise anything: a failure is STATUS_RETRIEVAL_ERROR. A loader
+    that keeps lists across verifications has `forget(url)`: called when what it gave for
+    `url` did not verify, so it keeps only lists that did."""
 
     def __call__(self, url: str, /) -> Any: ...
 
@@ -155,6 +157,16 @@ class StatusLists:
             document = self._loader(url)
         except Exception as error:  # the caller's loader may raise anything
             raise UndecidedStatus(_RETRIEVAL, f"loading {url} failed: {error}") from None
+        try:
+            return self._read(url, document)
+        except UndecidedStatus:
+            forget = getattr(self._loader, "forget", None)
+            if callable(forget):  # one forged answer must not stand in for the list later
+                forget(url)
+            raise
+
+    def _read(self, url: str, document: Any) -> ListCredential:
+        """The list credential `document`, loaded for `url`, once it verified."""
         if not isinstance(document, Mapping):
             raise UndecidedStatus(_RETRIEVAL, f"the loader returned no JSON object for {url}")
         if _LIST_TYPE not in as_list(document.get("type")):
