@@ -18,7 +18,7 @@ from microcred.jsonld import jcs, rdfc
 from microcred.jsonld.compacted import to_rdf
 from microcred.jsonld.loader import DocumentLoader
 from microcred.jsonld.rdfc import WorkBudget
-from microcred.keys.keypair import KeyType, PublicKey, Signer
+from microcred.keys.keypair import PublicKey, Signer
 from microcred.keys.multibase import decode_base58btc, encode_base58btc
 
 __all__ = [
@@ -191,8 +191,3 @@ def get_cryptosuite(name: str, allowed: Mapping[str, Cryptosuite] = CRYPTOSUITES
         raise UnsupportedCryptosuiteError(
             f"unsupported cryptosuite {name!r} (allowed: {known})", path=("proof", "cryptosuite")
         ) from None
-
-
-def key_type_fits(suite: Cryptosuite, key_type: KeyType | str) -> bool:
-    """Whether the suite signs with this key type (a P-256 key under eddsa-* does not)."""
-    return key_type in suite.key_types

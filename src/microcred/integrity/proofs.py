@@ -32,7 +32,7 @@ from microcred.keys.did_key import KeyResolver, ResolutionFailure, VerificationM
 from microcred.keys.keypair import Signer
 from microcred.result import Problem
 from microcred.timestamps import format_timestamp, parse_timestamp
-from microcred.vcdm import CREDENTIALS_V2
+from microcred.vcdm import CREDENTIALS_V2, as_list
 
 __all__ = [
     "MAX_PROOFS",
@@ -81,11 +81,10 @@ def proofs_of(document: Mapping[str, Any]) -> list[Any]:
 
 def _with_di_context(document: Mapping[str, Any]) -> dict[str, Any]:
     """Context injection (DI §2.4.2): a VC 1.1 document gets the data-integrity/v2 context."""
-    contexts = document.get("@context")
-    as_list = contexts if isinstance(contexts, list) else [contexts]
-    if CREDENTIALS_V2 in as_list or _DI_V2 in as_list:
+    contexts = as_list(document.get("@context"))
+    if CREDENTIALS_V2 in contexts or _DI_V2 in contexts:
         return dict(document)
-    return {**document, "@context": [*as_list, _DI_V2]}
+    return {**document, "@context": [*contexts, _DI_V2]}
 
 
 def create_proof(
@@ -332,10 +331,8 @@ def _jcs_context(document: dict[str, Any], proof: Mapping[str, Any], at: Path) -
     """JCS suites: the proof's @context must start the document's (EDDSA §3.3.2 step 2)."""
     if "@context" not in proof:
         return document
-    mine = proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
-    theirs = document.get("@context")
-    theirs = theirs if isinstance(theirs, list) else [theirs]
-    if theirs[: len(mine)] != mine:
+    mine = as_list(proof["@context"])
+    if as_list(document.get("@context"))[: len(mine)] != mine:
         raise _ProofProblem(
             "PROOF_VERIFICATION_ERROR",
             "the proof's @context does not start the document's",
