@@ -21,10 +21,28 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from microcred.errors import ContextLimitError, MalformedDocumentError, MicrocredError, Path
+from microcred.errors import (
+    ContextLimitError,
+    InvalidRdfTermError,
+    MalformedDocumentError,
+    MicrocredError,
+    Path,
+)
 from microcred.jsonld.contexts import ActiveContexts, active_contexts
+from microcred.jsonld.deserialize import I18N, canonical_double
 from microcred.jsonld.loader import DocumentLoader
-from microcred.jsonld.nquads import Dataset, Quad, iri, language_tag, literal, quote
+from microcred.jsonld.nquads import (
+    RDF_FIRST,
+    RDF_NIL,
+    RDF_REST,
+    RDF_TYPE,
+    Dataset,
+    Quad,
+    iri,
+    language_tag,
+    literal,
+    quote,
+)
 from microcred.jsonld.refusal import DATA_LOSS, NON_CANONICAL, Refused, refuse
 from microcred.jsonld.terms import ABSOLUTE, MEMO_KEY_CHARS, TEXT, Frame, Kind, Term, memo
 
@@ -35,9 +53,6 @@ MAX_DEPTH = 64
 MAX_FRAMES = 256
 """Most distinct active contexts (type-scoped combinations) one document may need."""
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDF_TYPE = f"<{_RDF}type>"
-_RDF_FIRST, _RDF_REST, _RDF_NIL = f"<{_RDF}first>", f"<{_RDF}rest>", f"<{_RDF}nil>"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
@@ -52,7 +67,6 @@ _NATIVE_TYPES = {
 }
 """Datatypes whose values JSON writes natively (the credentials v2 context types some with
 an https XML Schema IRI): a coercion to one of them takes a JSON value of that kind."""
-_I18N = "https://www.w3.org/ns/i18n#"
 _SAFE_INTEGER = 2**53 - 1  # beyond it JSON readers (IEEE doubles) no longer agree on the value
 
 
@@ -168,7 +182,7 @@ class _Deserializer:
                     raise Refused(NON_CANONICAL, message)
         append = self.quads.append
         for type_term in type_terms:
-            append((subject, _RDF_TYPE, type_term, graph))
+            append((subject, RDF_TYPE, type_term, graph))
         for key, term_ in properties:  # §5.1.2 step 13, then §8.1.2 step 1.3 for each value
             value = element[key]
             term_frame = frame
@@ -281,9 +295,9 @@ class _Deserializer:
             except Refused as refused:
                 refused.path.insert(0, index)
                 raise
-            rest = nodes[index + 1] if index + 1 < len(nodes) else _RDF_NIL
-            self.quads += [(node, _RDF_FIRST, object_, graph), (node, _RDF_REST, rest, graph)]
-        return nodes[0] if nodes else _RDF_NIL
+            rest = nodes[index + 1] if index + 1 < len(nodes) else RDF_NIL
+            self.quads += [(node, RDF_FIRST, object_, graph), (node, RDF_REST, rest, graph)]
+        return nodes[0] if nodes else RDF_NIL
 
     def _native(self, term: Term, value: Any) -> str:
         """Object to RDF (§8.1.3) of a boolean or a number. In canonical form only a term
@@ -359,7 +373,7 @@ class _Deserializer:
             refuse(NON_CANONICAL, "@direction is ltr or rtl", "@direction")
         if direction is not None:
             lang = "" if language is None else self._language(language, "@language")[1:]
-            return quote(text) + f"^^<{_I18N}{lang}_{direction}>"
+            return quote(text) + f"^^<{I18N}{lang}_{direction}>"
         if language is not None:
             return quote(text) + self._language(language, "@language")
         if datatype is None:
@@ -396,8 +410,11 @@ def _native_form(datatype: str, text: str) -> bool:
 
 def _canonical_double(value: float) -> str:
     """The canonical xsd:double form JSON-LD writes (§8.1.3), refusing a number it would round."""
-    lexical = re.sub(r"(\d)0*E\+?(-)?0*(\d)", r"\1E\2\3", f"{value:1.15E}")
-    if value != value or value in (float("inf"), float("-inf")) or float(lexical) != value:
+    try:
+        lexical = canonical_double(value)
+    except InvalidRdfTermError:
+        lexical = None
+    if lexical is None or float(lexical) != value:
         raise Refused(MalformedDocumentError, f"number {value!r} has no exact canonical form")
     return lexical
 

@@ -16,15 +16,25 @@ from typing import Any
 
 from microcred.errors import InvalidRdfTermError
 from microcred.jsonld import jcs
-from microcred.jsonld.nquads import XSD_STRING, Dataset, Quad, iri, literal
+from microcred.jsonld.nquads import (
+    RDF_FIRST,
+    RDF_NIL,
+    RDF_REST,
+    RDF_TYPE,
+    XSD_STRING,
+    Dataset,
+    Quad,
+    iri,
+    literal,
+)
 
-__all__ = ["to_quads"]
+__all__ = ["I18N", "canonical_double", "to_quads"]
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDF_TYPE, _RDF_FIRST, _RDF_REST = f"<{_RDF}type>", f"<{_RDF}first>", f"<{_RDF}rest>"
-_RDF_NIL, _RDF_JSON = f"<{_RDF}nil>", f"{_RDF}JSON"
+_RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_I18N = "https://www.w3.org/ns/i18n#"
+I18N = "https://www.w3.org/ns/i18n#"
+"""Namespace of the datatypes that carry a text's language and direction (rdfDirection
+"i18n-datatype", JSON-LD 1.1 API §8.1.3)."""
 
 
 class _Writer:
@@ -62,7 +72,7 @@ class _Writer:
                 for value in values:
                     type_term = self._id(value)
                     if type_term is not None:
-                        self.quads.append((subject, _RDF_TYPE, type_term, graph))
+                        self.quads.append((subject, RDF_TYPE, type_term, graph))
             elif key == "@graph":
                 for inner in values:
                     self.node(inner, subject)
@@ -98,10 +108,10 @@ class _Writer:
         for index, (head, item) in enumerate(zip(heads, items, strict=True)):
             object_ = self.object(item, graph)
             if object_ is not None:
-                self.quads.append((head, _RDF_FIRST, object_, graph))
-            rest = heads[index + 1] if index + 1 < len(heads) else _RDF_NIL
-            self.quads.append((head, _RDF_REST, rest, graph))
-        return heads[0] if heads else _RDF_NIL
+                self.quads.append((head, RDF_FIRST, object_, graph))
+            rest = heads[index + 1] if index + 1 < len(heads) else RDF_NIL
+            self.quads.append((head, RDF_REST, rest, graph))
+        return heads[0] if heads else RDF_NIL
 
 
 def _literal(value: Mapping[str, Any]) -> str | None:
@@ -112,20 +122,21 @@ def _literal(value: Mapping[str, Any]) -> str | None:
     if isinstance(text, bool):
         return literal("true" if text else "false", datatype or _XSD + "boolean")
     if isinstance(text, float) or (datatype == _XSD + "double" and not isinstance(text, str)):
-        return literal(_canonical_double(float(text)), datatype or _XSD + "double")
+        return literal(canonical_double(float(text)), datatype or _XSD + "double")
     if isinstance(text, int):
         if abs(text) >= 10**21:
-            return literal(_canonical_double(float(text)), datatype or _XSD + "double")
+            return literal(canonical_double(float(text)), datatype or _XSD + "double")
         return literal(str(text), datatype or _XSD + "integer")
     if "@direction" in value:
         language = value.get("@language", "")
-        return literal(text, f"{_I18N}{language}_{value['@direction']}")
+        return literal(text, f"{I18N}{language}_{value['@direction']}")
     if "@language" in value:
         return literal(text, language=value["@language"])
     return literal(text, datatype or XSD_STRING)
 
 
-def _canonical_double(number: float) -> str:
+def canonical_double(number: float) -> str:
+    """The canonical xsd:double lexical form JSON-LD writes for a number (§8.1.3)."""
     if not math.isfinite(number):
         raise InvalidRdfTermError(f"{number!r} is not an xsd:double JSON-LD can write")
     return re.sub(r"(\d)0*E\+?(-)?0*(\d)", r"\1E\2\3", f"{number:1.15E}")

@@ -14,7 +14,11 @@ from types import MappingProxyType
 from microcred.errors import InvalidRdfTermError, NQuadsSyntaxError
 
 __all__ = [
+    "RDF_FIRST",
     "RDF_LANGSTRING",
+    "RDF_NIL",
+    "RDF_REST",
+    "RDF_TYPE",
     "XSD_STRING",
     "Dataset",
     "Quad",
@@ -41,6 +45,10 @@ class Dataset(tuple[Quad, ...]):
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = f"<{_RDF}type>"
+RDF_FIRST, RDF_REST, RDF_NIL = f"<{_RDF}first>", f"<{_RDF}rest>", f"<{_RDF}nil>"
+"""The terms of rdf:type and of RDF collections (JSON-LD 1.1 API §8.1.2, §8.1.4)."""
 
 # RDFC-1.0 Appendix A: ECHAR for BS HT LF FF CR " \, UCHAR (\uXXXX, uppercase HEX) for the
 # other C0 controls, DEL and code points outside XML 1.1 Char (surrogates, U+FFFE, U+FFFF).
