@@ -269,3 +269,41 @@ def test_the_general_path_is_linear_in_the_values_of_one_property(
     dataset = to_rdf(document, direct=False)
     assert len(dataset) == 10_001
     assert comparisons < 100
+
+
+def _notes(vc: dict[str, Any], count: int, tag: str) -> dict[str, Any]:
+    """`count` notes, each with its own additive inline context: one active context each."""
+    document = copy.deepcopy(vc)
+    document["@context"] = [*document["@context"], {"notes": "https://example.org/notes"}]
+    document["credentialSubject"]["notes"] = [
+        {"@context": {f"{tag}{i}": f"https://example.org/{tag}{i}"}, f"{tag}{i}": "x"}
+        for i in range(count)
+    ]
+    return document
+
+
+def test_a_document_needing_more_than_256_active_contexts_is_refused(vc: dict[str, Any]) -> None:
+    result = verify(_notes(vc, 300, "many"), now=NOW)
+    assert not result.verified
+    assert "CONTEXT_LIMIT_EXCEEDED" in result.codes
+    assert "256 distinct active contexts" in str(result.problems)
+    assert "CONTEXT_LIMIT_EXCEEDED" not in verify(_notes(vc, 200, "fewer"), now=NOW).codes
+
+
+def test_active_contexts_made_in_another_thread_do_not_count_against_a_document(
+    vc: dict[str, Any],
+) -> None:
+    """One Verifier serves many threads: a hostile document walked in one thread must not
+    use up the context limit of a document walked at the same time in another."""
+    import threading
+
+    from microcred.jsonld.compacted import to_rdf
+    from microcred.jsonld.contexts import active_contexts
+    from microcred.jsonld.loader import default_loader
+
+    contexts = active_contexts(default_loader())
+    start = contexts.created
+    other = threading.Thread(target=lambda: to_rdf(_notes(vc, 200, "other"), default_loader()))
+    other.start()
+    other.join()
+    assert contexts.created == start

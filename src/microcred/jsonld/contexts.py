@@ -9,6 +9,7 @@ reader takes a key to mean.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,12 +63,18 @@ class ActiveContexts:
         self._initial = self._processor._get_initial_context(self._options)
         self._pinned: dict[str, str] | None = None
         self._reserved: tuple[frozenset[str], frozenset[str]] | None = None
-        self.created = 0  # frames made; a document may cause at most MAX_FRAMES new ones
+        self._made = threading.local()
+
+    @property
+    def created(self) -> int:
+        """Frames this thread has made: a document, walked by one thread, may cause at most
+        MAX_FRAMES new ones, whatever other threads of a shared Verifier do meanwhile."""
+        return getattr(self._made, "count", 0)
 
     def frame(self, ctx: Any) -> Frame:
         hit = self._frames.get(id(ctx))
         if hit is None:
-            self.created += 1
+            self._made.count = self.created + 1
             if len(self._frames) >= _FRAME_CACHE:
                 self._frames.clear()
                 self._tops.clear()
@@ -184,7 +191,7 @@ class ActiveContexts:
                     names.update(each.mappings)
                     iris.update(m["@id"] for m in each.mappings.values() if m and "@id" in m)
             self._reserved = (frozenset(names), frozenset(iris))
-            self.created = created
+            self._made.count = created
         return self._reserved
 
     def _check_added(self, ctx: Any, entries: list[Any], at: Path) -> None:
