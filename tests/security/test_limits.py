@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import gc
 import json
+import threading
 import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,8 @@ import pytest
 
 from microcred import BundledLoader, KeyPair, issue, sign, verify, verify_presentation
 from microcred.errors import InvalidOptionError, MicrocredError
-from microcred.jsonld import expand
+from microcred.jsonld import compacted, expand
+from microcred.jsonld.loader import StaticLoader, chain
 from tests.test_poison import clique_credential
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
@@ -290,20 +292,56 @@ def test_a_document_needing_more_than_256_active_contexts_is_refused(vc: dict[st
     assert "CONTEXT_LIMIT_EXCEEDED" not in verify(_notes(vc, 200, "fewer"), now=NOW).codes
 
 
-def test_active_contexts_made_in_another_thread_do_not_count_against_a_document(
-    vc: dict[str, Any],
+class _Interleaving(StaticLoader):
+    """Serves one context; the first time a walk asks for it, another thread walks `other`
+    with this same loader (so the same active contexts) before that walk goes on."""
+
+    URL = "https://example.org/hook/v1"
+
+    def __init__(self) -> None:
+        super().__init__({self.URL: {"@context": {"hooked": "https://example.org/hooked"}}})
+        self.other: dict[str, Any] | None = None  # armed after a warm-up walk has read the
+        self.loader: Any = chain(BundledLoader(), self)  # pinned contexts (this one too)
+
+    def __call__(self, url: str, options: Any = None) -> Any:
+        other, self.other = self.other, None
+        if other is not None:
+            walk = threading.Thread(target=lambda: _walk(other, self.loader))
+            walk.start()
+            walk.join()
+        return super().__call__(url, options)
+
+
+def _walk(document: dict[str, Any], loader: Any) -> str:
+    """What the direct path says of `document`: "ok" or the error code."""
+    try:
+        compacted.to_rdf(document, loader)
+    except MicrocredError as error:
+        return error.code
+    return "ok"
+
+
+def _hooked(vc: dict[str, Any], count: int, tag: str) -> dict[str, Any]:
+    """`_notes` with the interleaving context half way, so frames are made before and after."""
+    document = _notes(vc, count, tag)
+    notes = document["credentialSubject"]["notes"]
+    notes.insert(count // 2, {"@context": _Interleaving.URL, "hooked": "x"})
+    return document
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "expected"),
+    [(20, 250, "ok"), (300, 20, "CONTEXT_LIMIT_EXCEEDED")],
+    ids=["a hostile walk elsewhere", "a benign walk elsewhere"],
+)
+def test_the_context_limit_is_the_document_s_whatever_other_threads_walk(
+    vc: dict[str, Any], mine: int, theirs: int, expected: str
 ) -> None:
-    """One Verifier serves many threads: a hostile document walked in one thread must not
-    use up the context limit of a document walked at the same time in another."""
-    import threading
-
-    from microcred.jsonld.compacted import to_rdf
-    from microcred.jsonld.contexts import active_contexts
-    from microcred.jsonld.loader import default_loader
-
-    contexts = active_contexts(default_loader())
-    start = contexts.created
-    other = threading.Thread(target=lambda: to_rdf(_notes(vc, 200, "other"), default_loader()))
-    other.start()
-    other.join()
-    assert contexts.created == start
+    """One Verifier serves many threads: what a document walked in another thread makes
+    neither uses up nor lifts the limit of the document walked in this one."""
+    tag = f"t{mine}x{theirs}n"
+    hook = _Interleaving()
+    assert _walk(_notes(vc, 1, tag + "warm"), hook.loader) == "ok"
+    hook.other = _notes(vc, theirs, tag + "other")
+    assert _walk(_hooked(vc, mine, tag + "mine"), hook.loader) == expected
+    assert hook.other is None  # the other walk did run in the middle of this one

@@ -22,13 +22,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from microcred.errors import (
-    ContextLimitError,
     InvalidRdfTermError,
     MalformedDocumentError,
     MicrocredError,
     Path,
 )
-from microcred.jsonld.contexts import ActiveContexts, active_contexts
+from microcred.jsonld.contexts import MAX_FRAMES, ActiveContexts, active_contexts
 from microcred.jsonld.deserialize import I18N, canonical_double
 from microcred.jsonld.loader import DocumentLoader
 from microcred.jsonld.nquads import (
@@ -50,8 +49,6 @@ __all__ = ["MAX_DEPTH", "MAX_FRAMES", "to_rdf"]
 
 MAX_DEPTH = 64
 """Deepest JSON nesting accepted; real credentials stay far below, hostile ones are refused."""
-MAX_FRAMES = 256
-"""Most distinct active contexts (type-scoped combinations) one document may need."""
 
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -76,7 +73,6 @@ class _Deserializer:
     def __init__(self, contexts: ActiveContexts, *, strict: bool) -> None:
         self.contexts = contexts
         self.strict = strict
-        self.frames_at_start = contexts.created
         self.quads: list[Quad] = []
         self._labels: dict[str, str] = {}
         self._count = 0
@@ -153,11 +149,6 @@ class _Deserializer:
         """A JSON object: a value object's literal, or a node object's subject term."""
         if depth > MAX_DEPTH:
             raise Refused(MalformedDocumentError, f"JSON nesting deeper than {MAX_DEPTH} levels")
-        if self.contexts.created - self.frames_at_start > MAX_FRAMES:
-            raise Refused(
-                ContextLimitError,
-                f"the document needs more than {MAX_FRAMES} distinct active contexts",
-            )
         if "@context" in element:
             self._no_pinned_copy(element["@context"])
         frame, type_terms, type_scoped, is_value, id_key, properties = frame.shape(
@@ -430,9 +421,13 @@ def to_rdf(document: Any, loader: DocumentLoader, *, strict: bool = True) -> Dat
     """
     if not isinstance(document, Mapping):
         raise MalformedDocumentError("a JSON-LD document must be a JSON object")
+    contexts = active_contexts(loader)
+    contexts.walking(MAX_FRAMES)
     try:
-        return _Deserializer(active_contexts(loader), strict=strict).document(document)
+        return _Deserializer(contexts, strict=strict).document(document)
     except Refused as refused:
         refused.raise_typed()
     except RecursionError:
         raise MalformedDocumentError("document too deeply nested") from None
+    finally:
+        contexts.walking(None)

@@ -27,8 +27,17 @@ from microcred.jsonld.loader import ContextCache, DocumentLoader, pinned_context
 from microcred.jsonld.refusal import DATA_LOSS, NON_CANONICAL, Refused
 from microcred.jsonld.terms import Frame, canonical_json, context_key, memo
 
-__all__ = ["MAX_CONTEXTS", "MAX_INLINE_TERMS", "ActiveContexts", "active_contexts", "pyld_options"]
+__all__ = [
+    "MAX_CONTEXTS",
+    "MAX_FRAMES",
+    "MAX_INLINE_TERMS",
+    "ActiveContexts",
+    "active_contexts",
+    "pyld_options",
+]
 
+MAX_FRAMES = 256
+"""Most distinct active contexts (type-scoped combinations) one document may need."""
 MAX_CONTEXTS = 16
 """Most context entries one `@context` may list (credentials use two to four)."""
 MAX_INLINE_TERMS = 64
@@ -63,18 +72,22 @@ class ActiveContexts:
         self._initial = self._processor._get_initial_context(self._options)
         self._pinned: dict[str, str] | None = None
         self._reserved: tuple[frozenset[str], frozenset[str]] | None = None
-        self._made = threading.local()
+        self._budget = threading.local()  # .left: frames this thread's document may still make
 
-    @property
-    def created(self) -> int:
-        """Frames this thread has made: a document, walked by one thread, may cause at most
-        MAX_FRAMES new ones, whatever other threads of a shared Verifier do meanwhile."""
-        return getattr(self._made, "count", 0)
+    def walking(self, frames: int | None) -> None:
+        """The document this thread walks next may make at most `frames` new frames (None:
+        no limit). Per thread, so threads sharing a Verifier never spend each other's."""
+        self._budget.left = frames
 
     def frame(self, ctx: Any) -> Frame:
         hit = self._frames.get(id(ctx))
         if hit is None:
-            self._made.count = self.created + 1
+            left = getattr(self._budget, "left", None)
+            if left is not None:
+                if left <= 0:
+                    message = f"the document needs more than {MAX_FRAMES} distinct active contexts"
+                    raise Refused(ContextLimitError, message)
+                self._budget.left = left - 1
             if len(self._frames) >= _FRAME_CACHE:
                 self._frames.clear()
                 self._tops.clear()
@@ -174,7 +187,8 @@ class ActiveContexts:
     def reserved(self) -> tuple[frozenset[str], frozenset[str]]:
         """Term names and IRIs of every pinned context, with their scoped contexts."""
         if self._reserved is None:
-            created = self.created  # frames made here are not the document's
+            left = getattr(self._budget, "left", None)
+            self.walking(None)  # frames of the pinned contexts are not the document's
             names: set[str] = set()
             iris: set[str] = set()
             for url in pinned_contexts(self._loader):
@@ -191,7 +205,7 @@ class ActiveContexts:
                     names.update(each.mappings)
                     iris.update(m["@id"] for m in each.mappings.values() if m and "@id" in m)
             self._reserved = (frozenset(names), frozenset(iris))
-            self._made.count = created
+            self.walking(left)
         return self._reserved
 
     def _check_added(self, ctx: Any, entries: list[Any], at: Path) -> None:
