@@ -9,7 +9,7 @@ the one call that reached them.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,4 +53,4 @@ class Call:
     def for_credentials(self) -> Call:
         """The same call for a status list or an embedded credential: assertion proofs,
         no domain or challenge (those bind the presentation), the same now and budget."""
-        return replace(self, expected_proof_purpose="assertionMethod", domain=None, challenge=None)
+        return Call(self.settings, self.now, self.budget)

@@ -54,12 +54,11 @@ def status_step(document: Mapping[str, Any], call: Call, *, authentic: bool) -> 
     if not authentic:
         reason = "not checked: the credential is not authentic (see the failed checks)"
         return Check("status", CheckStatus.SKIPPED, details={"reason": reason})
-    lists = call.for_credentials()
     settings = call.settings
     return check_status(
         document,
         status_loader=settings.status_loader,
-        verify_list=lambda listed: verify_status_list(listed, lists),
+        verify_list=lambda listed: verify_status_list(listed, call.for_credentials()),
         policy=settings.status_policy,
         authorities=settings.status_authorities,
     )
