@@ -56,12 +56,13 @@ class Lists:
         return self.documents[url]
 
 
-def revocations(*indexes: int, **options: Any) -> dict[str, Any]:
+def revocations(*indexes: int, key: KeyPair = KEY, **options: Any) -> dict[str, Any]:
+    """The revocation list at URL with `indexes` set, issued and signed by `key`."""
     bits = StatusList()
     for index in indexes:
         bits.set(index)
-    unsigned = status_list_credential(bits, id=URL, issuer=KEY.did, purpose="revocation", **options)
-    return sign(unsigned, key=KEY, created=SIGNED_AT)
+    unsigned = status_list_credential(bits, id=URL, issuer=key.did, purpose="revocation", **options)
+    return sign(unsigned, key=key, created=SIGNED_AT)
 
 
 @pytest.fixture(scope="module")

@@ -4,44 +4,21 @@ in for the issuer's list at later calls."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from microcred import (
-    KeyPair,
-    StatusList,
-    Verifier,
-    issue,
-    sign,
-    status_entry,
-    status_list_credential,
-)
+from microcred import KeyPair, Verifier, issue, status_entry
+from tests.test_verifier import DEMO, KEY, NOW, SIGNED_AT, URL, revocations
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = json.loads((ROOT / "docs" / "examples" / "microcredential.json").read_text("utf-8"))
-URL = "https://issuer.example/status/1"
-SIGNED_AT = datetime(2026, 1, 1, tzinfo=UTC)
-NOW = datetime(2026, 6, 1, tzinfo=UTC)
-KEY = KeyPair.generate("Ed25519")
 MALLORY = KeyPair.generate("Ed25519")
 FOREVER = 10**15  # ms: about 31,700 years
 
 
-def revoked_list(key: KeyPair, **options: Any) -> dict[str, Any]:
-    bits = StatusList()
-    bits.set(7)
-    unsigned = status_list_credential(bits, id=URL, issuer=key.did, purpose="revocation", **options)
-    return sign(unsigned, key=key, created=SIGNED_AT)
-
-
 def forgeries() -> dict[str, dict[str, Any]]:
-    honest = revoked_list(KEY, ttl=FOREVER)
+    honest = revocations(7, ttl=FOREVER)
     return {
-        "signed by someone else": revoked_list(MALLORY, ttl=FOREVER),
+        "signed by someone else": revocations(7, key=MALLORY, ttl=FOREVER),
         "signature broken": {**honest, "id": URL, "validFrom": "2026-01-02T00:00:00Z"},
         "unsigned": {k: v for k, v in honest.items() if k != "proof"},
         "another list's id": {**honest, "id": URL + "0"},
@@ -52,7 +29,7 @@ def forgeries() -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("forged", list(forgeries()), ids=str)
 @pytest.mark.parametrize("policy", ["strict", "allow-indeterminate"])
 def test_a_list_that_did_not_verify_is_not_kept(forged: str, policy: Any) -> None:
-    answers = [forgeries()[forged], revoked_list(KEY)]
+    answers = [forgeries()[forged], revocations(7)]
     vc = issue(DEMO, key=KEY, status=status_entry(URL, 7, purpose="revocation"), created=SIGNED_AT)
     verifier = Verifier(status_loader=lambda url: answers.pop(0), status_policy=policy)
 
@@ -64,7 +41,7 @@ def test_a_list_that_did_not_verify_is_not_kept(forged: str, policy: Any) -> Non
 
 
 def test_a_verified_list_is_still_kept() -> None:
-    answers = [revoked_list(KEY)]
+    answers = [revocations(7)]
     vc = issue(DEMO, key=KEY, status=status_entry(URL, 7, purpose="revocation"), created=SIGNED_AT)
     verifier = Verifier(status_loader=lambda url: answers.pop(0))
     for _ in range(3):  # a second load would pop an empty list and be indeterminate
