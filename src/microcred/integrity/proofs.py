@@ -28,8 +28,8 @@ from microcred.integrity.cryptosuites import (
 )
 from microcred.jsonld.loader import DocumentLoader
 from microcred.jsonld.rdfc import WorkBudget
-from microcred.keys.did_key import KeyResolver, ResolutionFailure, VerificationMethod
-from microcred.keys.keypair import Signer
+from microcred.keys.did_key import KeyResolver, ResolutionFailure
+from microcred.keys.keypair import PublicKey, Signer
 from microcred.result import Problem
 from microcred.timestamps import format_timestamp, parse_timestamp
 from microcred.vcdm import CREDENTIALS_V2, as_list
@@ -279,8 +279,9 @@ def _check_options(proof: Mapping[str, Any], at: Path, expect: _Expectations) ->
 
 def _resolve(
     proof: Mapping[str, Any], at: Path, suite: Cryptosuite, expect: _Expectations
-) -> VerificationMethod:
-    """Retrieve Verification Method (CID §3.3): key, relationship, and key type for the suite."""
+) -> tuple[str, PublicKey]:
+    """Retrieve Verification Method (CID §3.3): key, relationship, and key type for the suite;
+    the controller and the key."""
     url = proof["verificationMethod"]
     method = expect.resolver(url)
     if isinstance(method, ResolutionFailure):
@@ -291,13 +292,14 @@ def _resolve(
             f"{url} is not listed under {proof['proofPurpose']} by its controller",
             (*at, "verificationMethod"),
         )
-    if method.public_key.key_type not in suite.key_types:
+    key = method.public_key
+    if not isinstance(key, PublicKey) or key.key_type not in suite.key_types:
         raise _ProofProblem(
             "KEY_TYPE_MISMATCH",
-            f"a {method.public_key.key_type} key cannot verify {suite.name}",
+            f"a {key.key_type} key cannot verify {suite.name}",
             (*at, "verificationMethod"),
         )
-    return method
+    return method.controller, key
 
 
 def _input_document(
@@ -400,13 +402,12 @@ def _verify_one(
             )
         canonicalization = getattr(suite, "canonicalization", None)
         _check_options(proof, at, expect)
-        method = _resolve(proof, at, suite, expect)
-        controller = method.controller
+        controller, public_key = _resolve(proof, at, suite, expect)
         unsecured = _input_document(document, proof, at, all_proofs)
         if suite.keeps_proof_context:
             unsecured = _jcs_context(unsecured, proof, at)
-        hash_data = _hash_data(suite, proof, unsecured, method.public_key.key_type, at, expect)
-        if not suite.verify_signature(hash_data, proof["proofValue"], method.public_key):
+        hash_data = _hash_data(suite, proof, unsecured, public_key.key_type, at, expect)
+        if not suite.verify_signature(hash_data, proof["proofValue"], public_key):
             raise _ProofProblem(
                 "PROOF_VERIFICATION_ERROR", "the signature does not verify", (*at, "proofValue")
             )

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from microcred.errors import InvalidDidError, InvalidKeyError
 from microcred.keys.keypair import PublicKey
+from microcred.keys.rsa import AnyPublicKey
 
 __all__ = [
     "DID_KEY_RELATIONSHIPS",
@@ -77,7 +78,7 @@ class VerificationMethod:
     id: str
     type: str
     controller: str
-    public_key: PublicKey
+    public_key: AnyPublicKey
     relationships: frozenset[str]
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,7 +86,7 @@ class VerificationMethod:
         any other type with `publicKeyJwk` (CID §2.2.3)."""
         material: dict[str, Any] = (
             {"publicKeyMultibase": self.public_key.multikey}
-            if self.type == "Multikey"
+            if self.type == "Multikey" and isinstance(self.public_key, PublicKey)
             else {"publicKeyJwk": self.public_key.to_jwk()}
         )
         return {"id": self.id, "type": self.type, "controller": self.controller, **material}

@@ -10,15 +10,19 @@ is a `ResolutionFailure` (codes in `microcred.keys.did_key`), never an exception
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from microcred.errors import InvalidDidError, InvalidKeyError, InvalidOptionError, MicrocredError
+from microcred.errors import InvalidDidError, InvalidKeyError, InvalidOptionError
+from microcred.keys.controller_document import (
+    RELATIONSHIPS,
+    fetch_document,
+    find_verification_method,
+)
 from microcred.keys.did_key import ResolutionFailure, ResolutionFailureCode, VerificationMethod
 from microcred.keys.keypair import KeyType, PublicKey, Signer
 
@@ -29,18 +33,7 @@ __all__ = [
     "signer_for",
 ]
 
-_RELATIONSHIPS = (
-    "authentication",
-    "assertionMethod",
-    "keyAgreement",
-    "capabilityInvocation",
-    "capabilityDelegation",
-)
 _DID_DOCUMENT_CONTEXT = ("https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1")
-_JWK_TYPES = frozenset({"JsonWebKey", "JsonWebKey2020"})
-_SECRET_MEMBERS = frozenset(
-    {"secretKeyMultibase", "privateKeyMultibase", "privateKeyJwk", "privateKeyBase58"}
-)
 _MAX_DID_CHARS = 2048
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 # WHATWG URL "ends in a number": a host whose last label is digits or 0x-hex is parsed as IPv4.
@@ -143,127 +136,12 @@ class DidWebResolver:
             document_url = did_web_to_url(did)
         except InvalidDidError as error:
             return _failure(url, "INVALID_DID", error.message)
-        document = self._document(url, did, document_url)
+        document = fetch_document(
+            self.fetch, url, document_url, expected_id=did, max_bytes=self.max_document_bytes
+        )
         if isinstance(document, ResolutionFailure):
             return document
-        return _verification_method(url, did, document)
-
-    def _document(
-        self, url: str, did: str, document_url: str
-    ) -> Mapping[str, Any] | ResolutionFailure:
-        """Fetch and parse the DID document; its `id` must be the DID (did:web §3.2.2)."""
-        try:
-            data = self.fetch(document_url)
-        except Exception as error:  # the caller's HTTP stack: any failure is "not found"
-            return _failure(url, "NOT_FOUND", f"fetching {document_url} failed: {error!r}")
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            return _failure(url, "INVALID_DID_DOCUMENT", "fetch must return the document bytes")
-        if len(data) > self.max_document_bytes:
-            return _failure(
-                url,
-                "INVALID_DID_DOCUMENT",
-                f"the DID document is larger than {self.max_document_bytes} bytes",
-            )
-        try:
-            document = json.loads(bytes(data), parse_constant=_refuse_constant)
-        except (ValueError, RecursionError) as error:
-            return _failure(url, "INVALID_DID_DOCUMENT", f"the DID document is not JSON: {error}")
-        if not isinstance(document, dict):
-            return _failure(url, "INVALID_DID_DOCUMENT", "a DID document is a JSON object")
-        if document.get("id") != did:
-            return _failure(
-                url,
-                "INVALID_DID_DOCUMENT",
-                f"the document at {document_url} has id {document.get('id')!r}, not {did!r}",
-            )
-        if _publishes_secret(document):
-            return _failure(url, "INVALID_DID_DOCUMENT", "the DID document publishes a secret key")
-        return document
-
-
-def _verification_method(
-    url: str, did: str, document: Mapping[str, Any]
-) -> VerificationMethod | ResolutionFailure:
-    """CID §3.3 steps 7-12: find the method by id, check its controller, read its key and
-    the verification relationships that list it (by reference or embedded)."""
-    found = [m for m in _embedded_methods(document) if _absolute(m.get("id"), did) == url]
-    if not found:
-        return _failure(url, "INVALID_VERIFICATION_METHOD", f"the DID document has no {url}")
-    if any(m != found[0] for m in found):
-        return _failure(url, "INVALID_DID_DOCUMENT", f"{url} is defined twice, differently")
-    method = found[0]
-    if method.get("controller") != did:
-        return _failure(
-            url,
-            "INVALID_VERIFICATION_METHOD",
-            f"the controller of {url} is {method.get('controller')!r}, not {did!r}",
-        )
-    try:
-        public_key = _public_key(method)
-    except MicrocredError as error:
-        return _failure(url, "INVALID_PUBLIC_KEY", error.message)
-    relationships = frozenset(
-        name
-        for name in _RELATIONSHIPS
-        for entry in _as_list(document.get(name))
-        if _absolute(entry.get("id") if isinstance(entry, Mapping) else entry, did) == url
-    )
-    return VerificationMethod(url, method["type"], did, public_key, relationships)
-
-
-def _public_key(method: Mapping[str, Any]) -> PublicKey:
-    """Multikey (CID §2.2.2) from publicKeyMultibase, JsonWebKey (§2.2.3) from publicKeyJwk."""
-    kind = method.get("type")
-    material: Any
-    if kind == "Multikey":
-        material = method.get("publicKeyMultibase")
-        return PublicKey.from_multikey(material)
-    if kind in _JWK_TYPES:
-        material = method.get("publicKeyJwk")
-        return PublicKey.from_jwk(material)
-    raise InvalidKeyError(
-        f"unsupported verification method type {kind!r}; use Multikey or JsonWebKey"
-    )
-
-
-def _embedded_methods(document: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Verification methods defined in `verificationMethod` or embedded in a relationship."""
-    for name in ("verificationMethod", *_RELATIONSHIPS):
-        for entry in _as_list(document.get(name)):
-            if isinstance(entry, Mapping):
-                yield entry
-
-
-def _publishes_secret(document: Any) -> bool:
-    """True if any object holds secret key material (a `*KeyMultibase` secret or a JWK `d`)."""
-    pending = [document]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, Mapping):
-            if _SECRET_MEMBERS & value.keys():
-                return True
-            jwk = value.get("publicKeyJwk")
-            if isinstance(jwk, Mapping) and "d" in jwk:
-                return True
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return False
-
-
-def _absolute(reference: Any, did: str) -> str | None:
-    """A DID URL as absolute: `#key-1` is relative to the DID document (CID §3.4)."""
-    if not isinstance(reference, str):
-        return None
-    return did + reference if reference.startswith("#") else reference
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+        return find_verification_method(url, did, document)
 
 
 def _shown(value: Any) -> str:
@@ -286,7 +164,7 @@ def did_web_document(
     did_web_to_url(did)
     if not isinstance(public_key, PublicKey):
         raise InvalidKeyError("did_web_document takes a PublicKey (KeyPair.public_key)")
-    unknown = set(relationships) - set(_RELATIONSHIPS)
+    unknown = set(relationships) - set(RELATIONSHIPS)
     if unknown:
         raise InvalidOptionError(f"unknown verification relationship {sorted(unknown)[0]!r}")
     method_id = f"{did}#{fragment}"

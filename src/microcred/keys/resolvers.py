@@ -13,14 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from microcred.errors import InvalidOptionError
+from microcred.keys.did_jwk import resolve_did_jwk
 from microcred.keys.did_key import (
     KeyResolver,
     ResolutionFailure,
     ResolutionFailureCode,
     VerificationMethod,
+    resolve_did_key,
 )
 
-__all__ = ["CachingResolver", "chain_resolvers"]
+__all__ = ["CachingResolver", "chain_resolvers", "resolve_offline"]
 
 
 class CachingResolver:
@@ -108,3 +110,7 @@ def chain_resolvers(*resolvers: KeyResolver) -> KeyResolver:
     if not all(callable(resolver) for resolver in resolvers):
         raise InvalidOptionError("every resolver must be callable: url -> VerificationMethod")
     return _ResolverChain(resolvers)
+
+
+resolve_offline: KeyResolver = chain_resolvers(resolve_did_key, resolve_did_jwk)
+"""The default KeyResolver: the DID methods that need no network, did:key and did:jwk."""

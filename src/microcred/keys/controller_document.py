@@ -1,0 +1,194 @@
+"""Controller documents fetched through the caller's `fetch`: reading one, and finding a
+verification method in it (CID 1.0 §3.3 "Retrieve Verification Method").
+
+Shared by the did:web resolver and the https controller-document resolver (Open Badges
+issuer profiles). Every failure is a `ResolutionFailure` (codes in `microcred.keys.did_key`),
+never an exception. Keys are Multikey or JsonWebKey (Ed25519, P-256, P-384, RSA).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from microcred.errors import InvalidKeyError, MicrocredError
+from microcred.keys.did_key import ResolutionFailure, ResolutionFailureCode, VerificationMethod
+from microcred.keys.keypair import PublicKey
+from microcred.keys.rsa import AnyPublicKey, public_key_from_jwk
+
+__all__ = [
+    "RELATIONSHIPS",
+    "failure",
+    "fetch_document",
+    "find_verification_method",
+    "shown",
+    "sole_assertion_method",
+]
+
+RELATIONSHIPS = (
+    "authentication",
+    "assertionMethod",
+    "keyAgreement",
+    "capabilityInvocation",
+    "capabilityDelegation",
+)
+_JWK_TYPES = frozenset({"JsonWebKey", "JsonWebKey2020"})
+_SECRET_MEMBERS = frozenset(
+    {"secretKeyMultibase", "privateKeyMultibase", "privateKeyJwk", "privateKeyBase58"}
+)
+
+
+def fetch_document(
+    fetch: Callable[[str], bytes],
+    url: str,
+    document_url: str,
+    *,
+    expected_id: str,
+    max_bytes: int,
+) -> Mapping[str, Any] | ResolutionFailure:
+    """Fetch and parse the controller document at `document_url`; its `id` must be
+    `expected_id` (CID §3.3 step 6) and it must not publish secret key material."""
+    try:
+        data = fetch(document_url)
+    except Exception as error:  # the caller's HTTP stack: any failure is "not found"
+        return failure(url, "NOT_FOUND", f"fetching {document_url} failed: {error!r}")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        return failure(url, "INVALID_DID_DOCUMENT", "fetch must return the document bytes")
+    if len(data) > max_bytes:
+        return failure(
+            url, "INVALID_DID_DOCUMENT", f"the controller document is larger than {max_bytes} bytes"
+        )
+    try:
+        document = json.loads(bytes(data), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        return failure(url, "INVALID_DID_DOCUMENT", f"the controller document is not JSON: {error}")
+    if not isinstance(document, dict):
+        return failure(url, "INVALID_DID_DOCUMENT", "a controller document is a JSON object")
+    if document.get("id") != expected_id:
+        return failure(
+            url,
+            "INVALID_DID_DOCUMENT",
+            f"the document at {document_url} has id {shown(document.get('id'))}, "
+            f"not {expected_id!r}",
+        )
+    if _publishes_secret(document):
+        return failure(
+            url, "INVALID_DID_DOCUMENT", "the controller document publishes a secret key"
+        )
+    return document
+
+
+def find_verification_method(
+    url: str, controller: str, document: Mapping[str, Any]
+) -> VerificationMethod | ResolutionFailure:
+    """CID §3.3 steps 7-12: find the method by id, check its controller, read its key and
+    the verification relationships that list it (by reference or embedded)."""
+    found = [m for m in _embedded_methods(document) if _absolute(m.get("id"), controller) == url]
+    if not found:
+        return failure(url, "INVALID_VERIFICATION_METHOD", f"the controller document has no {url}")
+    if any(m != found[0] for m in found):
+        return failure(url, "INVALID_DID_DOCUMENT", f"{url} is defined twice, differently")
+    method = found[0]
+    if method.get("controller") != controller:
+        return failure(
+            url,
+            "INVALID_VERIFICATION_METHOD",
+            f"the controller of {url} is {shown(method.get('controller'))}, not {controller!r}",
+        )
+    try:
+        public_key = _public_key(method)
+    except MicrocredError as error:
+        return failure(url, "INVALID_PUBLIC_KEY", error.message)
+    relationships = frozenset(
+        name
+        for name in RELATIONSHIPS
+        for entry in _as_list(document.get(name))
+        if _absolute(entry.get("id") if isinstance(entry, Mapping) else entry, controller) == url
+    )
+    return VerificationMethod(url, method["type"], controller, public_key, relationships)
+
+
+def sole_assertion_method(
+    url: str, controller: str, document: Mapping[str, Any]
+) -> VerificationMethod | ResolutionFailure:
+    """The one method the controller lists under assertionMethod, for a URL naming the
+    controller itself (a JWT without `kid`); none or several is a failure, never a guess."""
+    listed = {
+        reference
+        for entry in _as_list(document.get("assertionMethod"))
+        if (
+            reference := _absolute(
+                entry.get("id") if isinstance(entry, Mapping) else entry, controller
+            )
+        )
+    }
+    if len(listed) != 1:
+        return failure(
+            url,
+            "INVALID_VERIFICATION_METHOD",
+            f"{url} lists {len(listed)} assertionMethod keys; name the key (a JWT kid)",
+        )
+    return find_verification_method(listed.pop(), controller, document)
+
+
+def _public_key(method: Mapping[str, Any]) -> AnyPublicKey:
+    """Multikey (CID §2.2.2) from publicKeyMultibase, JsonWebKey (§2.2.3) from publicKeyJwk."""
+    kind = method.get("type")
+    if kind == "Multikey":
+        return PublicKey.from_multikey(method.get("publicKeyMultibase"))  # type: ignore[arg-type]
+    if kind in _JWK_TYPES:
+        return public_key_from_jwk(method.get("publicKeyJwk"))  # type: ignore[arg-type]
+    raise InvalidKeyError(
+        f"unsupported verification method type {shown(kind)}; use Multikey or JsonWebKey"
+    )
+
+
+def _embedded_methods(document: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Verification methods defined in `verificationMethod` or embedded in a relationship."""
+    for name in ("verificationMethod", *RELATIONSHIPS):
+        for entry in _as_list(document.get(name)):
+            if isinstance(entry, Mapping):
+                yield entry
+
+
+def _publishes_secret(document: Any) -> bool:
+    """True if any object holds secret key material (a `*KeyMultibase` secret or a JWK `d`)."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, Mapping):
+            if _SECRET_MEMBERS & value.keys():
+                return True
+            jwk = value.get("publicKeyJwk")
+            if isinstance(jwk, Mapping) and "d" in jwk:
+                return True
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def _absolute(reference: Any, controller: str) -> str | None:
+    """A method reference as absolute: `#key-1` is relative to the document (CID §3.4)."""
+    if not isinstance(reference, str):
+        return None
+    return controller + reference if reference.startswith("#") else reference
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def shown(value: Any) -> str:
+    """A value for a message: strings quoted, anything else as a short repr."""
+    return repr(value) if isinstance(value, str) else repr(value)[:80]
+
+
+def failure(url: str, code: str, message: str) -> ResolutionFailure:
+    """A ResolutionFailure with a code of `ResolutionFailureCode`."""
+    return ResolutionFailure(url, ResolutionFailureCode(code), message)
