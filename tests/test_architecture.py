@@ -13,12 +13,12 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "microcred"
 
-LOWER = ("model", "jsonld", "keys", "integrity", "jades", "status")
+LOWER = ("model", "jsonld", "keys", "integrity", "jose", "jades", "status")
 HIGHER = ("verification", "presentation", "display", "cli", "api", "batch", "bindings")
 LAYERS = (  # README.md "How the code is organised", lowest first
     ("errors", "result", "vcdm", "timestamps", "validity", "strict_json"),
     ("model", "jsonld", "keys", "contexts", "examples"),
-    ("integrity", "jades", "status"),
+    ("integrity", "jose", "jades", "status"),
     ("verification",),
     ("display", "bindings"),
     ("api", "batch", "presentation", "cli", "__main__"),

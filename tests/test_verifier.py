@@ -33,7 +33,7 @@ from microcred import (
 )
 from microcred.bindings.edc import EDCIssuer, issue_edc
 from microcred.errors import InvalidOptionError
-from microcred.result import Check, VerificationResult
+from microcred.result import Check, CheckStatus, VerificationResult
 from microcred.status.cache import StatusListCache
 from tests.jades.jades_pki import university_seal
 
@@ -244,12 +244,12 @@ def test_a_did_web_key_is_fetched_once_per_verifier() -> None:
     assert len(fetched) == 1
 
 
-def test_a_compact_jws_is_an_unsupported_securing_mechanism_not_a_crash() -> None:
-    jws = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6a2V5OnoifQ.c2ln"
+def test_text_goes_to_the_compact_jws_entry_and_fails_there_not_as_a_crash() -> None:
+    jws = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6a2V5OnoifQ.c2ln"  # payload {"iss": "did:key:z"}
     result = Verifier().verify(jws, now=NOW)
     assert not result.verified
-    assert result.codes == {"UNSUPPORTED_SECURING_MECHANISM"}
-    assert Verifier().verify("not a jws at all", now=NOW).codes == {"MALFORMED_VALUE_ERROR"}
+    assert result.checks["structure"].status == CheckStatus.FAILED
+    assert Verifier().verify("not a jws at all", now=NOW).codes == {"MALFORMED_JWS"}
 
 
 def test_a_new_securing_mechanism_is_a_new_entry() -> None:

@@ -15,14 +15,16 @@ from microcred.errors import InvalidMicroCredential, MicrocredError
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 
 if TYPE_CHECKING:
-    from microcred.api import issue, sign, verify, verify_presentation
+    from microcred.api import issue, sign, sign_jwt, verify, verify_presentation
     from microcred.batch import issue_many
     from microcred.bindings.elm import from_credential, to_credential
     from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
+    from microcred.keys.did_jwk import did_jwk, resolve_did_jwk
     from microcred.keys.did_key import VerificationMethod, resolve_did_key
     from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
+    from microcred.keys.https_controller import HttpsControllerResolver
     from microcred.keys.keypair import KeyPair, PublicKey, Signer
-    from microcred.keys.resolvers import CachingResolver, chain_resolvers
+    from microcred.keys.resolvers import CachingResolver, chain_resolvers, resolve_offline
     from microcred.model import (
         Assessment,
         FurtherInformation,
@@ -51,6 +53,11 @@ _LAZY = {
     "issue": "microcred.api",
     "issue_many": "microcred.batch",
     "sign": "microcred.api",
+    "sign_jwt": "microcred.api",
+    "did_jwk": "microcred.keys.did_jwk",
+    "resolve_did_jwk": "microcred.keys.did_jwk",
+    "HttpsControllerResolver": "microcred.keys.https_controller",
+    "resolve_offline": "microcred.keys.resolvers",
     "verify": "microcred.api",
     "from_credential": "microcred.bindings.elm",
     "to_credential": "microcred.bindings.elm",
@@ -114,6 +121,7 @@ __all__ = [
     "DidWebResolver",
     "FurtherInformation",
     "Grade",
+    "HttpsControllerResolver",
     "IndexAllocator",
     "InvalidMicroCredential",
     "KeyPair",
@@ -142,14 +150,18 @@ __all__ = [
     "Workload",
     "chain",
     "chain_resolvers",
+    "did_jwk",
     "did_web_document",
     "did_web_to_url",
     "from_credential",
     "issue",
     "issue_many",
     "present",
+    "resolve_did_jwk",
     "resolve_did_key",
+    "resolve_offline",
     "sign",
+    "sign_jwt",
     "signer_for",
     "status_dir_loader",
     "status_entry",

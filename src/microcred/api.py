@@ -1,14 +1,16 @@
 """issue / sign / verify: the public entry points, and the only place defaults are filled in.
 
-Defaults: the bundled offline loader, the did:key resolver, the current UTC time, the four
-W3C cryptosuites (plus legacy Ed25519Signature2020 for verification). Nothing here fetches.
+Defaults: the bundled offline loader, the did:key and did:jwk resolver, the current UTC time,
+the four W3C cryptosuites (plus legacy Ed25519Signature2020 for verification). Nothing here
+fetches. Credentials are secured with Data Integrity (`format="vc"`) or as a VC-JOSE-COSE
+compact JWS (`format="vc+jwt"`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from microcred.errors import InvalidOptionError, MalformedDocumentError, ProofGenerationError
 from microcred.integrity.cryptosuites import CRYPTOSUITES, Cryptosuite
@@ -28,7 +30,18 @@ if TYPE_CHECKING:
     from microcred.model import MicroCredential
     from microcred.verification.presentation_result import PresentationResult
 
-__all__ = ["default_loader", "issue", "sign", "verify", "verify_presentation"]
+__all__ = [
+    "CredentialFormat",
+    "default_loader",
+    "issue",
+    "sign",
+    "sign_jwt",
+    "verify",
+    "verify_presentation",
+]
+
+CredentialFormat = Literal["vc", "vc+jwt"]
+"""How `issue` secures a credential: a Data Integrity proof, or a compact JWS."""
 
 
 def _controller(verification_method: str) -> str:
@@ -135,6 +148,43 @@ def sign(
     )
 
 
+def sign_jwt(
+    credential: Mapping[str, Any], *, key: Signer, claims: Mapping[str, Any] | None = None
+) -> str:
+    """Secure a credential as a `vc+jwt` compact JWS (VC-JOSE-COSE §3.1.1): the payload is
+    the credential, the header names `alg` (EdDSA, ES256, ES384 by key type) and `kid`.
+    `claims`: JWT claims beside it (`iat`, `exp`, `cnf`...), which verify checks."""
+    from microcred.jose.sign import sign_compact  # JOSE only for JWT issuers
+
+    return sign_compact(_json_copy(credential), key=key, typ="vc+jwt", claims=claims)
+
+
+@overload
+def issue(
+    micro_credential: MicroCredential | Mapping[str, Any],
+    *,
+    key: Signer,
+    cryptosuite: str = ...,
+    created: datetime | None = ...,
+    loader: DocumentLoader | None = ...,
+    status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = ...,
+    format: Literal["vc"] = ...,
+) -> dict[str, Any]: ...
+
+
+@overload
+def issue(
+    micro_credential: MicroCredential | Mapping[str, Any],
+    *,
+    key: Signer,
+    cryptosuite: str = ...,
+    created: datetime | None = ...,
+    loader: DocumentLoader | None = ...,
+    status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = ...,
+    format: Literal["vc+jwt"],
+) -> str: ...
+
+
 def issue(
     micro_credential: MicroCredential | Mapping[str, Any],
     *,
@@ -143,13 +193,23 @@ def issue(
     created: datetime | None = None,
     loader: DocumentLoader | None = None,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """Issue a signed VC 2.0 micro-credential: validate, map to ELM JSON-LD, sign.
+    format: CredentialFormat = "vc",
+) -> dict[str, Any] | str:
+    """Issue a signed VC 2.0 micro-credential: validate, map to ELM JSON-LD, secure it.
 
     The issuer is the key's controller; a micro-credential naming another issuer is refused
     (it could never pass the issuer check of `verify`). `status`: one credentialStatus entry
     or a list of them (e.g. `microcred.status_entry(...)`), signed with the credential.
+    `format`: "vc" adds a Data Integrity proof (`cryptosuite`, `created`) and returns the
+    credential; "vc+jwt" returns a compact JWS (docs/jose.md).
     """
+    if format not in ("vc", "vc+jwt"):
+        raise InvalidOptionError(f"unknown format {format!r} (known: vc, vc+jwt)")
+    if format == "vc+jwt" and (cryptosuite != "eddsa-rdfc-2022" or created is not None):
+        raise InvalidOptionError(
+            "cryptosuite and created are Data Integrity options; a vc+jwt takes its "
+            "algorithm from the key and its date from validFrom"
+        )
     from microcred.bindings.elm import to_credential  # the model loads pydantic: only here
     from microcred.model import MicroCredential
 
@@ -169,6 +229,8 @@ def issue(
     credential = to_credential(mc)
     if status is not None:
         credential["credentialStatus"] = _status_entries(status)
+    if format == "vc+jwt":
+        return sign_jwt(credential, key=key)
     return sign(credential, key=key, cryptosuite=cryptosuite, created=created, loader=loader)
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "InvalidCertificateError",
     "InvalidContextError",
     "InvalidDidError",
+    "InvalidJwsError",
     "InvalidKeyError",
     "InvalidMicroCredential",
     "InvalidMultibaseError",
@@ -47,6 +48,8 @@ __all__ = [
     "UnknownContextError",
     "UnsupportedCryptosuiteError",
     "UnsupportedHashAlgorithmError",
+    "UnsupportedJwsAlgorithmError",
+    "UnsupportedJwsHeaderError",
     "format_path",
 ]
 
@@ -316,3 +319,21 @@ class StatusRetrievalError(MicrocredError):
     """A status list credential could not be retrieved (BSL §3.2 step 4); loaders raise it."""
 
     code: ClassVar[str] = "STATUS_RETRIEVAL_ERROR"
+
+
+class InvalidJwsError(MicrocredError):
+    """A compact JWS that is not well formed: segments, base64url, header or payload JSON."""
+
+    code: ClassVar[str] = "MALFORMED_JWS"
+
+
+class UnsupportedJwsAlgorithmError(MicrocredError):
+    """A JWS `alg` outside the allowlist (never `none`, never an HMAC)."""
+
+    code: ClassVar[str] = "UNSUPPORTED_JWS_ALGORITHM"
+
+
+class UnsupportedJwsHeaderError(MicrocredError):
+    """A JWS header parameter we do not implement and must not ignore (`crit`, `b64`, `typ`)."""
+
+    code: ClassVar[str] = "UNSUPPORTED_JWS_HEADER"

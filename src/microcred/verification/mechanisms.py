@@ -8,18 +8,15 @@ SD-JWT) is a new entry, never an edit of the dispatcher.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from microcred.result import Check, Problem, VerificationResult
+from microcred.result import VerificationResult
 from microcred.verification.call import Call
 from microcred.verification.embedded import verify_embedded
 
 __all__ = ["SECURING_MECHANISMS", "SecuringMechanism", "dispatch"]
-
-_COMPACT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(~[A-Za-z0-9_.~-]*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,27 +45,26 @@ def _verify_sealed(document: Any, call: Call) -> VerificationResult:
 
 
 def _is_compact_jws(document: Any) -> bool:
-    return isinstance(document, str) and _COMPACT.fullmatch(document.strip()) is not None
+    """Text is read as a compact JWS (vc+jwt, Open Badges VC-JWT): a credential in JSON
+    arrives as an object, so any string or bytes given to verify() is a token."""
+    return isinstance(document, str | bytes | bytearray)
 
 
-def _unsupported(document: Any, call: Call) -> VerificationResult:
-    problem = Problem(
-        "UNSUPPORTED_SECURING_MECHANISM",
-        "a compact JWS (vc+jwt, SD-JWT) is not a securing mechanism microcred verifies yet",
-        (),
-    )
-    return VerificationResult.from_checks([Check.from_problems("format", [problem])])
+def _verify_compact_jws(document: Any, call: Call) -> VerificationResult:
+    from microcred.verification.jose import verify_compact_jws  # JOSE tokens only
+
+    return verify_compact_jws(document, call)
 
 
 SECURING_MECHANISMS: tuple[SecuringMechanism, ...] = (
     SecuringMechanism("jades", _is_sealed, _verify_sealed),
-    SecuringMechanism("compact-jws", _is_compact_jws, _unsupported),
+    SecuringMechanism("compact-jws", _is_compact_jws, _verify_compact_jws),
     SecuringMechanism(
         "data-integrity", lambda document: isinstance(document, Mapping), verify_embedded
     ),
 )
 """The built-in mechanisms, in the order they are tried: JAdES-sealed EDCs, compact JWS
-(recognised, not yet verified), embedded Data Integrity proofs."""
+(vc+jwt and VC 1.1 JWTs), embedded Data Integrity proofs."""
 
 
 def dispatch(

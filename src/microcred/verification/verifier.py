@@ -19,7 +19,7 @@ from microcred.integrity.cryptosuites import Cryptosuite
 from microcred.integrity.proofs import VERIFY_SUITES
 from microcred.jsonld.loader import DocumentLoader, pinned_first
 from microcred.jsonld.rdfc import WorkBudget
-from microcred.keys.did_key import KeyResolver, resolve_did_key
+from microcred.keys.did_key import KeyResolver
 from microcred.result import Check, Problem, VerificationResult
 from microcred.status.check import STATUS_POLICIES, StatusListLoader, StatusPolicy
 from microcred.verification.call import Call, Settings
@@ -165,11 +165,12 @@ class Verifier:
 
 
 def _cached_resolver(resolver: KeyResolver | None) -> KeyResolver:
-    """did:key by default (pure, with its own bounded memo); a caller's resolver kept behind
-    a cache for `RESOLVER_TTL` (imported only then: a wallet on did:key never loads it)."""
+    """did:key and did:jwk by default (pure, offline); a caller's resolver kept behind a
+    cache for `RESOLVER_TTL`."""
+    from microcred.keys.resolvers import CachingResolver, resolve_offline
+
     if resolver is None:
-        return resolve_did_key
-    from microcred.keys.resolvers import CachingResolver
+        return resolve_offline
 
     return (
         resolver

@@ -1,0 +1,70 @@
+"""Securing a credential or presentation as a compact JWS (VC-JOSE-COSE §3.1.1, §3.2.1):
+the payload is the document itself, the protected header names `alg`, `kid`, `typ`, `cty`.
+
+Any `Signer` works unchanged (KeyPair, HSM, KMS): Ed25519 signs EdDSA, P-256 ES256, P-384
+ES384, each producing the raw signature JWS expects (RFC 7518 §3.4: r || s, not DER); a
+signature of the wrong length is refused before a token is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from microcred.errors import MalformedDocumentError, ProofGenerationError
+from microcred.jose.algorithms import signing_algorithm
+from microcred.jose.compact import payload_json, serialize_compact
+from microcred.jose.vc_jwt import CLAIM_NAMES
+from microcred.keys.keypair import Signer
+from microcred.keys.multikey import key_encoding
+
+__all__ = ["MediaType", "sign_compact"]
+
+MediaType = Literal["vc+jwt", "vp+jwt"]
+_CONTENT = {"vc+jwt": "vc", "vp+jwt": "vp"}
+
+
+def sign_compact(
+    document: Mapping[str, Any],
+    *,
+    key: Signer,
+    typ: MediaType = "vc+jwt",
+    claims: Mapping[str, Any] | None = None,
+) -> str:
+    """The compact JWS of `document` (an unsecured credential or presentation) signed by
+    `key` for its verification method; `claims` adds JWT claims such as `nonce`/`aud`."""
+    if not isinstance(document, Mapping) or "@context" not in document:
+        raise MalformedDocumentError("a JWT secures a JSON-LD document with an @context")
+    if "proof" in document:
+        raise MalformedDocumentError(
+            "the document already carries a Data Integrity proof; sign the unsecured one",
+            path=("proof",),
+        )
+    extra = dict(claims or {})
+    unknown = sorted(set(extra) - CLAIM_NAMES)
+    if unknown or CLAIM_NAMES & document.keys():
+        clash = unknown[0] if unknown else sorted(CLAIM_NAMES & document.keys())[0]
+        raise MalformedDocumentError(f"{clash!r} is not a claim this JWT may carry", path=(clash,))
+    try:
+        payload = payload_json({**document, **extra})
+    except (TypeError, ValueError) as error:
+        raise MalformedDocumentError(f"the document is not JSON: {error}") from None
+    header = {
+        "alg": signing_algorithm(key.key_type),
+        "kid": key.verification_method,
+        "typ": typ,
+        "cty": _CONTENT[typ],
+    }
+    size = 64 if key.key_type == "Ed25519" else 2 * key_encoding(key.key_type).secret.length
+
+    def sign(data: bytes) -> bytes:
+        signature = key.sign(data)
+        if not isinstance(signature, bytes) or len(signature) != size:
+            got = len(signature) if isinstance(signature, bytes) else type(signature).__name__
+            raise ProofGenerationError(
+                f"the signer returned {got} bytes; {header['alg']} needs {size} raw bytes "
+                "(ECDSA: r || s, not DER)"
+            )
+        return signature
+
+    return serialize_compact(header, payload, sign)
