@@ -2,7 +2,8 @@
 VC 1.1 JWT encoding of Open Badges 3.0 (docs/jose.md has which checks apply and why).
 
 Checks, in order: `structure` (the JWS, its header and the credential envelope), `contexts`
-(the payload read as JSON-LD with the rules for JSON-signed documents), `proof` (key found,
+(the payload read as JSON-LD with the rules for JSON-signed documents; undefined terms are
+warnings, as the signature covers the JSON), `proof` (key found,
 its type the algorithm's, signature), `issuer` (the key's controller is the issuer; a key
 the token carries itself counts only when the issuer's own document or DID binds it),
 `validity` (the credential's dates and the `nbf`/`exp` claims), `status`, `eu_standard`.
@@ -73,7 +74,7 @@ def verify_compact_jws(token: Any, call: Call) -> VerificationResult:
     credential, at = read.credential, read.at
     structure = _merge(check_structure(credential).under(*at), read.problems)
     proof, found = _proof(jws, credential, call)
-    contexts = check_contexts(credential, call.settings.loader, signed_as_text=True).under(*at)
+    contexts = _contexts(credential, call).under(*at)
     issuer = _issuer(credential, found, at)
     authentic = all(c.status == CheckStatus.PASSED for c in (structure, contexts, proof, issuer))
     checks = [
@@ -86,6 +87,16 @@ def verify_compact_jws(token: Any, call: Call) -> VerificationResult:
         check_eu_standard(credential, call.settings.profile).under(*at),
     ]
     return VerificationResult.from_checks(checks, credential, require=("proof",))
+
+
+def _contexts(credential: Mapping[str, Any], call: Call) -> Check:
+    """The payload read as JSON-LD like every JSON-signed document; a term no context
+    defines is a warning, not a failure: the signature covers the JSON bytes, so the term
+    reads as the plain JSON that was signed (an unknown context still fails)."""
+    check = check_contexts(credential, call.settings.loader, signed_as_text=True)
+    if check.problems and all(p.code == "DATA_LOSS_DETECTION_ERROR" for p in check.problems):
+        return Check.from_problems("contexts", (), check.problems, check.details)
+    return check
 
 
 def _credential(jws: CompactJws) -> JwtCredential:
