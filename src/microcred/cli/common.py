@@ -121,6 +121,25 @@ def read_object(path: str) -> dict[str, Any]:
     return value
 
 
+def read_credential(path: str) -> dict[str, Any] | str:
+    """A credential file: a JSON object, or one compact JWS (`vc+jwt`, a VC-JWT) as text."""
+    data = read_bytes(path)
+    if data.lstrip()[:1] in (b"{", b"[", b'"') or not data.strip():
+        return read_object(path)
+    try:
+        return data.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise MalformedDocumentError(f"{path} is neither JSON nor a compact JWS") from None
+
+
+def emit_token(token: str, output: str | None) -> None:
+    """A compact JWS on one line, on stdout or (atomically) in the file `output`."""
+    if output is None:
+        sys.stdout.write(token + "\n")
+    else:
+        write_atomically(Path(output), token + "\n")
+
+
 def load_key(path: str) -> KeyPair:
     """The key pair of a key file; a malformed secret is reported without any of its text."""
     data = read_object(path)

@@ -24,10 +24,12 @@ from microcred.cli.common import (
     add_status_options,
     context_loader,
     emit,
+    emit_token,
     load_key,
     moment,
     print_result,
     read_bytes,
+    read_credential,
     read_object,
     status_options,
 )
@@ -91,6 +93,10 @@ def _cmd_issue(args: argparse.Namespace) -> int:
         status = None
         if args.status_list is not None:
             [status] = allocate_status_entries(args, key, 1)
+        if args.format == "vc+jwt":
+            token = api.issue(document, key=key, status=status, format="vc+jwt")
+            emit_token(token, args.output)
+            return EXIT_OK
         signed = api.issue(document, key=key, cryptosuite=args.suite, status=status)
     emit(signed, args.output)
     return EXIT_OK
@@ -112,7 +118,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     now = moment(args.now, "--now")
     anchors = [read_bytes(path) for path in args.trust_anchor]
     result = api.verify(
-        read_object(args.input),
+        read_credential(args.input),
         now=now,
         loader=context_loader(args.context),
         trust_anchors=anchors or None,
@@ -159,8 +165,9 @@ def add_credential_commands(commands: Any) -> None:
     issue.add_argument(
         "--format",
         default="vc",
-        choices=["vc", "edc"],
-        help="vc: VC 2.0 + Data Integrity (default); edc: Europass EDC sealed with JAdES",
+        choices=["vc", "vc+jwt", "edc"],
+        help="vc: VC 2.0 + Data Integrity (default); vc+jwt: VC 2.0 as a compact JWS "
+        "(VC-JOSE-COSE); edc: Europass EDC sealed with JAdES",
     )
     issue.add_argument("--cert", help="edc: the seal certificate chain (PEM), leaf first")
     issue.add_argument("--password", help="edc: password of the key file")
@@ -186,7 +193,7 @@ def add_credential_commands(commands: Any) -> None:
     sign.set_defaults(run=_cmd_sign)
 
     verify = commands.add_parser("verify", help="verify a credential offline")
-    verify.add_argument("input")
+    verify.add_argument("input", help="a credential: JSON, or a file holding one compact JWS")
     verify.add_argument("--json", action="store_true", help="print the full result as JSON")
     verify.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
     verify.add_argument(

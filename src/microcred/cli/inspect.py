@@ -1,5 +1,6 @@
 """`microcred inspect FILE`: what a credential says, Annex I element by element, read back
-into the model (ours, a Europass EDC, or a sealed EDC) without verifying anything.
+into the model (ours, a Europass EDC, a sealed EDC, or a vc+jwt token's payload) without
+verifying anything.
 
 `--json` prints the model's JSON input format, which `microcred issue` takes back.
 """
@@ -10,7 +11,8 @@ import argparse
 import sys
 from typing import Any
 
-from microcred.cli.common import EXIT_OK, emit, read_object
+from microcred.cli.common import EXIT_OK, emit, read_credential
+from microcred.errors import MalformedDocumentError
 
 __all__ = ["add_inspect_command"]
 
@@ -22,7 +24,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from microcred.bindings.elm import from_credential
     from microcred.display.summary import annex_i_summary
 
-    document = read_object(args.input)
+    document = _payload(read_credential(args.input))
     mc = from_edc(document) if is_edc(document) else from_credential(document)
     if args.json:
         emit(mc.dump(), None)
@@ -36,12 +38,28 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _payload(document: dict[str, Any] | str) -> dict[str, Any]:
+    """A JWT's credential as its payload says it (nothing verified); a JSON credential as is."""
+    if isinstance(document, dict):
+        return document
+    from microcred.jose.compact import parse_compact
+    from microcred.jose.vc_jwt import read_credential_payload
+    from microcred.strict_json import parse_json
+
+    payload = parse_json(parse_compact(document).payload)
+    if not isinstance(payload, dict):
+        raise MalformedDocumentError("the token's payload is not a JSON object")
+    return read_credential_payload(payload).credential
+
+
 def add_inspect_command(commands: Any) -> None:
     """Register `inspect` on the `microcred` sub-command parser."""
     inspect = commands.add_parser(
         "inspect", help="show what a credential says, element by element (no verification)"
     )
-    inspect.add_argument("input", help="credential JSON: ours, a Europass EDC or a sealed EDC")
+    inspect.add_argument(
+        "input", help="credential JSON (ours, a Europass EDC, a sealed EDC) or a vc+jwt file"
+    )
     inspect.add_argument("--lang", default="en", help="language to read texts in (BCP 47)")
     inspect.add_argument("--json", action="store_true", help="print the model's JSON input")
     inspect.set_defaults(run=_cmd_inspect)

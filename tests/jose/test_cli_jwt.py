@@ -1,0 +1,42 @@
+"""`microcred issue --format vc+jwt`, `verify file.jwt`, `inspect file.jwt`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from microcred.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
+
+
+def test_issue_verify_and_inspect_a_vc_jwt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key, token = tmp_path / "key.json", tmp_path / "vc.jwt"
+    assert main(["keygen", "-o", str(key)]) == 0
+    assert (
+        main(["issue", str(EXAMPLE), "--key", str(key), "--format", "vc+jwt", "-o", str(token)])
+        == 0
+    )
+    text = token.read_text("ascii")
+    assert text.count(".") == 2 and text.endswith("\n")
+    capsys.readouterr()
+    assert main(["verify", str(token)]) == 0
+    assert capsys.readouterr().out.startswith("VERIFIED")
+    assert main(["inspect", str(token)]) == 0
+    assert "Digital micro-credential creation" in capsys.readouterr().out
+    header, payload, signature = text.strip().split(".")
+    token.write_text(f"{header}.{payload}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}")
+    assert main(["verify", str(token)]) == 1
+    assert "PROOF_VERIFICATION_ERROR" in capsys.readouterr().out
+
+
+def test_a_file_that_is_neither_json_nor_a_token_is_not_verified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.jwt"
+    junk.write_text("hello world")
+    assert main(["verify", str(junk)]) == 1
+    assert "MALFORMED_JWS" in capsys.readouterr().out
