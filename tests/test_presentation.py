@@ -268,19 +268,21 @@ def test_other_cryptosuites(credentials: list[dict[str, Any]], key_type: str, su
     assert check(vp).verified
 
 
-def test_enveloped_credentials_are_unsupported(
+def test_enveloped_credentials_other_than_vc_jwt_are_unsupported(
     credentials: list[dict[str, Any]], holder: KeyPair
 ) -> None:
+    """A vc+jwt data: URL is verified (tests/jose/test_vp_jwt.py); other media types are not."""
     enveloped = {
         "@context": V2,
-        "id": "data:application/vc+jwt,eyJ...",
+        "id": "data:application/vc+sd-jwt,eyJ...",
         "type": "EnvelopedVerifiableCredential",
     }
+    broken = {**enveloped, "id": "data:application/vc+jwt,eyJ..."}
     vp = {
         "@context": [V2],
         "type": ["VerifiablePresentation"],
         "holder": holder.did,
-        "verifiableCredential": [credentials[0], enveloped],
+        "verifiableCredential": [credentials[0], enveloped, broken],
     }
     signed = api.sign(
         vp, key=holder, proof_purpose="authentication", challenge=CHALLENGE, created=CREATED
@@ -288,7 +290,8 @@ def test_enveloped_credentials_are_unsupported(
     result = check(signed, domain=None)
     assert not result.verified
     assert result.credentials[1].result.codes == {"UNSUPPORTED_ENVELOPED_CREDENTIAL"}
-    assert result.credentials[1].name == "verifiableCredential[1] (data:application/vc+jwt,eyJ...)"
+    assert result.credentials[1].name == "verifiableCredential[1]"
+    assert result.credentials[2].result.codes == {"MALFORMED_JWS"}
     with pytest.raises(MalformedDocumentError):
         present([enveloped], key=holder, challenge=CHALLENGE, created=CREATED)
 

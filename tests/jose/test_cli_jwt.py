@@ -40,3 +40,32 @@ def test_a_file_that_is_neither_json_nor_a_token_is_not_verified(
     junk.write_text("hello world")
     assert main(["verify", str(junk)]) == 1
     assert "MALFORMED_JWS" in capsys.readouterr().out
+
+
+def test_present_a_vc_jwt_as_a_vp_jwt_and_verify_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issuer, holder = tmp_path / "issuer.json", tmp_path / "holder.json"
+    token, vp = tmp_path / "vc.jwt", tmp_path / "vp.jwt"
+    assert main(["keygen", "-o", str(issuer)]) == 0
+    assert main(["keygen", "--type", "p256", "-o", str(holder)]) == 0
+    assert (
+        main(["issue", str(EXAMPLE), "--key", str(issuer), "--format", "vc+jwt", "-o", str(token)])
+        == 0
+    )
+    present = [
+        "present",
+        str(token),
+        "--key",
+        str(holder),
+        "--challenge",
+        "N",
+        "--domain",
+        "https://v.example",
+    ]
+    assert main([*present, "--format", "vp+jwt", "-o", str(vp)]) == 0
+    capsys.readouterr()
+    check = ["verify-presentation", str(vp), "--challenge", "N", "--domain", "https://v.example"]
+    assert main(check) == 0
+    assert main(["verify-presentation", str(vp), "--challenge", "other"]) == 1
+    assert "INVALID_CHALLENGE_ERROR" in capsys.readouterr().out

@@ -22,10 +22,12 @@ from microcred.cli.common import (
     add_status_options,
     context_loader,
     emit,
+    emit_token,
     load_key,
     moment,
     print_result,
     read_bytes,
+    read_credential,
     read_object,
     status_options,
 )
@@ -44,15 +46,18 @@ def _domain(values: list[str]) -> str | list[str] | None:
 
 
 def _cmd_present(args: argparse.Namespace) -> int:
-    credentials = [read_object(path) for path in args.credentials]
+    credentials = [read_credential(path) for path in args.credentials]
+    options: dict[str, Any] = {
+        "key": load_key(args.key),
+        "challenge": args.challenge,
+        "domain": _domain(args.domain),
+        "id": args.id,
+    }
+    if args.format == "vp+jwt":
+        emit_token(present(credentials, **options, format="vp+jwt"), args.output)
+        return EXIT_OK
     vp = present(
-        credentials,
-        key=load_key(args.key),
-        challenge=args.challenge,
-        domain=_domain(args.domain),
-        cryptosuite=args.suite,
-        id=args.id,
-        loader=context_loader(args.context),
+        credentials, **options, cryptosuite=args.suite, loader=context_loader(args.context)
     )
     emit(vp, args.output)
     return EXIT_OK
@@ -89,7 +94,7 @@ def _cmd_verify_presentation(args: argparse.Namespace) -> int:
     if not args.challenge:
         raise UsageError("--challenge must not be empty")
     result = verify_presentation(
-        read_object(args.input),
+        read_credential(args.input),
         challenge=args.challenge,
         domain=_domain(args.domain),
         now=now,
@@ -110,7 +115,9 @@ def add_presentation_commands(commands: Any) -> None:
     domain_help = "the verifier's domain (repeat for a set of domains)"
 
     make = commands.add_parser("present", help="sign a presentation of credentials for a verifier")
-    make.add_argument("credentials", nargs="+", metavar="credential.json")
+    make.add_argument(
+        "credentials", nargs="+", metavar="credential", help="credential JSON or vc+jwt files"
+    )
     make.add_argument("--key", required=True, help="the holder's key file (`microcred keygen`)")
     make.add_argument("--challenge", required=True, help="the verifier's one-time challenge")
     make.add_argument("--domain", action="append", default=[], help=domain_help)
@@ -118,6 +125,13 @@ def add_presentation_commands(commands: Any) -> None:
     make.add_argument("--id", help="the presentation's id (a URL, e.g. urn:uuid:...)")
     make.add_argument(
         "--context", action="append", default=[], metavar="URL=FILE", help=context_help
+    )
+    make.add_argument(
+        "--format",
+        default="vp",
+        choices=["vp", "vp+jwt"],
+        help="vp: JSON with a Data Integrity proof (default); vp+jwt: a compact JWS whose "
+        "nonce is the challenge and aud the domain",
     )
     make.add_argument("-o", "--output", help="file to write (default: stdout)")
     make.set_defaults(run=_cmd_present)

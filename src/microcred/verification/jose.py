@@ -31,21 +31,31 @@ from microcred.verification.checks import check_contexts, check_structure
 from microcred.verification.embedded import status_step
 from microcred.verification.eu_standard import check_eu_standard
 
-__all__ = ["CREDENTIAL_TYPES", "verify_compact_jws"]
+__all__ = [
+    "CREDENTIAL_TYPES",
+    "PRESENTATION_TYPES",
+    "JwsKey",
+    "jws_contexts",
+    "jws_proof",
+    "read_jws",
+    "verify_compact_jws",
+]
 
 CREDENTIAL_TYPES = frozenset({None, "JWT", "vc+jwt", "application/vc+jwt", "vc+ld+jwt"})
 """`typ` values read as a secured credential: absent and "JWT" (VC 1.1, Open Badges), the
 VC-JOSE-COSE media type with and without its `application/` prefix, and the 2023 draft's
 `vc+ld+jwt`. Anything else (`vp+jwt`, `kb+jwt`, `dc+sd-jwt`, `statuslist+jwt`) is another
 kind of token and never passes as a credential."""
+PRESENTATION_TYPES = frozenset({"vp+jwt", "application/vp+jwt"})
+"""`typ` values of a presentation secured as a JWS (VC-JOSE-COSE §3.2.1)."""
 
 _MALFORMED = "MALFORMED_JWS"
 
 
 @dataclass(frozen=True, slots=True)
-class _Key:
-    """The key a token is verified with, who controls it (None: nothing binds it to anyone),
-    and how it was found."""
+class JwsKey:
+    """The key a token was verified with, who controls it (None: nothing binds it to anyone),
+    and how it was found ("kid", "jwk" or "issuer": the owner's own document)."""
 
     key: AnyPublicKey
     controller: str | None
@@ -67,14 +77,14 @@ def verify_compact_jws(token: Any, call: Call) -> VerificationResult:
         )
         return VerificationResult.from_checks([Check.from_problems("structure", [problem])])
     try:
-        jws = parse_compact(token)
-        read = _credential(jws)
+        jws, payload = read_jws(token, CREDENTIAL_TYPES)
     except MicrocredError as error:
         return VerificationResult.from_checks([_failed("structure", Problem.from_error(error))])
+    read = read_credential_payload(payload)
     credential, at = read.credential, read.at
     structure = _merge(check_structure(credential).under(*at), read.problems)
-    proof, found = _proof(jws, credential, call)
-    contexts = _contexts(credential, call).under(*at)
+    proof, found = jws_proof(jws, issuer_id(credential), "assertionMethod", call)
+    contexts = jws_contexts(credential, call).under(*at)
     issuer = _issuer(credential, found, at)
     authentic = all(c.status == CheckStatus.PASSED for c in (structure, contexts, proof, issuer))
     checks = [
@@ -89,21 +99,24 @@ def verify_compact_jws(token: Any, call: Call) -> VerificationResult:
     return VerificationResult.from_checks(checks, credential, require=("proof",))
 
 
-def _contexts(credential: Mapping[str, Any], call: Call) -> Check:
+def jws_contexts(document: Mapping[str, Any], call: Call) -> Check:
     """The payload read as JSON-LD like every JSON-signed document; a term no context
     defines is a warning, not a failure: the signature covers the JSON bytes, so the term
     reads as the plain JSON that was signed (an unknown context still fails)."""
-    check = check_contexts(credential, call.settings.loader, signed_as_text=True)
+    check = check_contexts(document, call.settings.loader, signed_as_text=True)
     if check.problems and all(p.code == "DATA_LOSS_DETECTION_ERROR" for p in check.problems):
         return Check.from_problems("contexts", (), check.problems, check.details)
     return check
 
 
-def _credential(jws: CompactJws) -> JwtCredential:
-    """The payload as a credential, for a token whose `typ` says it is one."""
+def read_jws(token: Any, types: frozenset[str | None]) -> tuple[CompactJws, dict[str, Any]]:
+    """The parsed token and its payload object, for a token whose `typ` is one of `types`
+    and whose `alg` is allowed; InvalidJwsError and friends otherwise."""
+    jws = parse_compact(token)
     typ = jws.header.get("typ")
-    if typ not in CREDENTIAL_TYPES:
-        raise _error(f"typ {typ!r} is not a credential token (vc+jwt or JWT)", ("header", "typ"))
+    if typ not in types:
+        wanted = " or ".join(sorted(t for t in types if t))
+        raise _error(f"typ {typ!r} is not {wanted}", ("header", "typ"))
     jws_algorithm(jws.header["alg"])  # refuse none/HMAC before reading anything more
     try:
         payload = parse_json(jws.payload)
@@ -111,16 +124,18 @@ def _credential(jws: CompactJws) -> JwtCredential:
         raise _error(f"the payload is not JSON: {error.message}", ("payload",)) from None
     if not isinstance(payload, dict):
         raise _error("the payload is a JSON object", ("payload",))
-    return read_credential_payload(payload)
+    return jws, payload
 
 
-def _proof(jws: CompactJws, credential: Mapping[str, Any], call: Call) -> tuple[Check, _Key | None]:
-    """The "proof" check: find the key (kid, jwk or the issuer's document), check its
-    relationship and type, verify the signature over the signing input."""
+def jws_proof(
+    jws: CompactJws, owner: str | None, purpose: str, call: Call
+) -> tuple[Check, JwsKey | None]:
+    """The "proof" check: find the key (kid, jwk or the `owner`'s own document), check it
+    is listed for `purpose` and its type is the algorithm's, verify the signature."""
     algorithm = jws_algorithm(jws.header["alg"])
     details: dict[str, Any] = {"alg": algorithm.name, "kid": jws.header.get("kid")}
     try:
-        found = _key(jws.header, credential, call)
+        found = _key(jws.header, owner, purpose, call)
         details |= {"controller": found.controller, "key": found.source}
         if not verify_jws(algorithm, found.key, jws.signing_input, jws.signature):
             raise _Refused(
@@ -133,16 +148,16 @@ def _proof(jws: CompactJws, credential: Mapping[str, Any], call: Call) -> tuple[
     return Check("proof", CheckStatus.PASSED, details=details), found
 
 
-def _key(header: Mapping[str, Any], credential: Mapping[str, Any], call: Call) -> _Key:
-    """VC-JOSE-COSE §3.3: `kid` names a verification method (relative to the issuer when it
-    has no scheme); a `jwk` alone is the token's own key, bound only if the issuer resolves
-    to it; with neither, the issuer's own document must list exactly one assertion key."""
-    kid, jwk, issuer = header.get("kid"), header.get("jwk"), issuer_id(credential)
+def _key(header: Mapping[str, Any], owner: str | None, purpose: str, call: Call) -> JwsKey:
+    """VC-JOSE-COSE §3.3: `kid` names a verification method (relative to the owner, issuer
+    or holder, when it has no scheme); a `jwk` alone is the token's own key, bound only if
+    the owner resolves to it; with neither, the owner's document must list one key."""
+    kid, jwk = header.get("kid"), header.get("jwk")
     carried = _carried_key(jwk) if jwk is not None else None
     if kid is not None:
         if not isinstance(kid, str) or not kid:
             raise _Refused(Problem(_MALFORMED, "kid must be a non-empty string", ("header", "kid")))
-        method = _method(_absolute_kid(kid, issuer), ("header", "kid"), call)
+        method = _method(_absolute_kid(kid, owner), purpose, ("header", "kid"), call)
         if carried is not None and carried != method.public_key:
             raise _Refused(
                 Problem(
@@ -151,46 +166,46 @@ def _key(header: Mapping[str, Any], credential: Mapping[str, Any], call: Call) -
                     ("header", "jwk"),
                 )
             )
-        return _Key(method.public_key, method.controller, "kid")
-    if issuer is None:
+        return JwsKey(method.public_key, method.controller, "kid")
+    if owner is None:
         raise _Refused(
-            Problem("JWS_KEY_NOT_IDENTIFIED", "no kid, and no issuer to look a key up", ("header",))
+            Problem("JWS_KEY_NOT_IDENTIFIED", "no kid, and no issuer or holder", ("header",))
         )
-    listed = call.settings.resolver(issuer)
+    listed = call.settings.resolver(owner)
     if carried is not None:
         bound = (
             listed.controller
             if isinstance(listed, VerificationMethod)
             and listed.public_key == carried
-            and "assertionMethod" in listed.relationships
+            and purpose in listed.relationships
             else None
         )
-        return _Key(carried, bound, "jwk")
+        return JwsKey(carried, bound, "jwk")
     if isinstance(listed, ResolutionFailure):
         raise _Refused(
             Problem(
                 "JWS_KEY_NOT_IDENTIFIED",
-                f"the header names no key (kid or jwk) and the issuer's key is unknown: "
+                f"the header names no key (kid or jwk) and {owner}'s key is unknown: "
                 f"{listed.message}",
                 ("header",),
             )
         )
-    return _Key(_asserting(listed, ("header",)).public_key, listed.controller, "issuer")
+    return JwsKey(_listed(listed, purpose, ("header",)).public_key, listed.controller, "issuer")
 
 
-def _method(url: str, at: Path, call: Call) -> VerificationMethod:
+def _method(url: str, purpose: str, at: Path, call: Call) -> VerificationMethod:
     method = call.settings.resolver(url)
     if isinstance(method, ResolutionFailure):
         raise _Refused(Problem(method.code, method.message, at))
-    return _asserting(method, at)
+    return _listed(method, purpose, at)
 
 
-def _asserting(method: VerificationMethod, at: Path) -> VerificationMethod:
-    if "assertionMethod" not in method.relationships:
+def _listed(method: VerificationMethod, purpose: str, at: Path) -> VerificationMethod:
+    if purpose not in method.relationships:
         raise _Refused(
             Problem(
                 "INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD",
-                f"{method.id} is not listed under assertionMethod by its controller",
+                f"{method.id} is not listed under {purpose} by its controller",
                 at,
             )
         )
@@ -206,17 +221,17 @@ def _carried_key(jwk: Any) -> AnyPublicKey:
         raise _Refused(Problem("INVALID_PUBLIC_KEY", error.message, ("header", "jwk"))) from None
 
 
-def _absolute_kid(kid: str, issuer: str | None) -> str:
-    """A kid with a scheme as is; `#key-1` or `key-1` relative to the issuer's document."""
+def _absolute_kid(kid: str, owner: str | None) -> str:
+    """A kid with a scheme as is; `#key-1` or `key-1` relative to the owner's document."""
     scheme, colon, _ = kid.partition(":")
     if colon and scheme.isascii() and scheme.replace("+", "").replace("-", "").isalnum():
         return kid
-    if issuer is None:
+    if owner is None:
         return kid
-    return issuer + ("" if kid.startswith("#") else "#") + kid
+    return owner + ("" if kid.startswith("#") else "#") + kid
 
 
-def _issuer(credential: Mapping[str, Any], found: _Key | None, at: Path) -> Check:
+def _issuer(credential: Mapping[str, Any], found: JwsKey | None, at: Path) -> Check:
     """Issuer binding: the verified key's controller is the credential's issuer."""
     issuer = issuer_id(credential)
     if found is None:

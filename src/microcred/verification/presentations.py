@@ -12,13 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from microcred.errors import CredentialLimitError, Path
-from microcred.integrity.proofs import ProofResult
+from microcred.errors import CredentialLimitError, MicrocredError, Path
+from microcred.jose.vc_jwt import CLAIM_NAMES
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 from microcred.vcdm import CREDENTIALS_V1, CREDENTIALS_V2, as_list, is_url, issuer_id
 from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts
 from microcred.verification.embedded import proof_check, status_step
+from microcred.verification.jose import PRESENTATION_TYPES, jws_contexts, jws_proof, read_jws
 from microcred.verification.presentation_result import CredentialResult, PresentationResult
 
 __all__ = ["MAX_CREDENTIALS", "check_presentation"]
@@ -30,6 +31,7 @@ CredentialVerification = Callable[[Any, Call], VerificationResult]
 
 _MALFORMED = "MALFORMED_VALUE_ERROR"
 _ENVELOPED = "EnvelopedVerifiableCredential"
+_VC_JWT_DATA_URL = "data:application/vc+jwt,"
 
 
 def _types(value: Any) -> list[Any]:
@@ -62,11 +64,11 @@ def _structure_problems(presentation: Any) -> list[Problem]:
     return problems
 
 
-def _check_holder(presentation: Mapping[str, Any], proofs: Sequence[ProofResult]) -> Check:
-    """Holder binding (VCDM 2.0 §4.13, DI §2.6): every verified proof's key is the holder's."""
+def _check_holder(presentation: Mapping[str, Any], controllers: Sequence[str | None]) -> Check:
+    """Holder binding (VCDM 2.0 §4.13, DI §2.6): every verified proof's key is the holder's
+    (`controllers` of the verified proofs; None for a key nothing binds to anyone)."""
     holder = _holder_id(presentation)
-    controllers = [p.controller for p in proofs if p.verified]
-    details = {"holder": holder, "controllers": controllers}
+    details = {"holder": holder, "controllers": list(controllers)}
     if not controllers:
         return Check(
             "holder", CheckStatus.SKIPPED, details={**details, "reason": "no verified proof"}
@@ -74,6 +76,13 @@ def _check_holder(presentation: Mapping[str, Any], proofs: Sequence[ProofResult]
     if holder is None:
         missing = Problem("HOLDER_MISSING", "the presentation names no holder", ("holder",))
         return Check.from_problems("holder", warnings=[missing], details=details)
+    if None in controllers:
+        unbound = Problem(
+            "HOLDER_KEY_UNBOUND",
+            "the token carries its own key (jwk) and nothing binds it to the holder",
+            ("holder",),
+        )
+        return Check.from_problems("holder", [unbound], details=details)
     stranger = next((c for c in controllers if c != holder), None)
     if stranger is None:
         return Check("holder", CheckStatus.PASSED, details=details)
@@ -85,13 +94,18 @@ def _check_holder(presentation: Mapping[str, Any], proofs: Sequence[ProofResult]
     return Check.from_problems("holder", [mismatch], details=details)
 
 
-def _enveloped(credential: Any) -> VerificationResult:
+def _enveloped(credential: Any, call: Call, verify: CredentialVerification) -> VerificationResult:
+    """An EnvelopedVerifiableCredential (VCDM 2.0 §4.13.1): its `id` is a data: URL whose
+    content is the secured credential, here a `vc+jwt` (VC-JOSE-COSE §3.2)."""
+    identifier = credential.get("id") if isinstance(credential, Mapping) else None
+    if isinstance(identifier, str) and identifier.startswith(_VC_JWT_DATA_URL):
+        return verify(identifier[len(_VC_JWT_DATA_URL) :], call)
     unsupported = Problem(
         "UNSUPPORTED_ENVELOPED_CREDENTIAL",
-        "enveloped credentials (VC-JOSE-COSE, data: URLs) are not supported",
-        (),
+        f"an enveloped credential's id must be a {_VC_JWT_DATA_URL}<token> data: URL",
+        ("id",),
     )
-    return VerificationResult.from_checks([Check.from_problems("format", [unsupported])])
+    return VerificationResult.from_checks([Check.from_problems("structure", [unsupported])])
 
 
 def _self_asserted(
@@ -137,7 +151,9 @@ def _credential_results(
         at: Path = ("verifiableCredential",) if single else ("verifiableCredential", index)
         identifier = credential.get("id") if isinstance(credential, Mapping) else None
         if _ENVELOPED in _types(credential):
-            result = _enveloped(credential)
+            result = _enveloped(credential, call, verify_credential)
+            inner = result.document  # the data: URL is the whole token: name it by its id
+            identifier = inner.get("id") if inner is not None else None
         else:
             result = verify_credential(credential, call)
             if holder is not None:
@@ -191,12 +207,36 @@ def check_presentation(
     """Checks: structure, contexts, proof (authentication purpose, the call's challenge and
     domain), holder, credentials (each with `verify_credential` and `credential_purpose`). An
     unsigned presentation fails with PROOF_MISSING; it is never verified."""
+    if isinstance(presentation, str | bytes | bytearray):
+        return _check_jws_presentation(presentation, call, credential_purpose, verify_credential)
     structure = Check.from_problems("structure", _structure_problems(presentation))
     if not isinstance(presentation, Mapping):
         return PresentationResult.of([structure])
     unsigned = Problem("PROOF_MISSING", "the presentation is unsigned: it has no proof", ("proof",))
     proof, proofs = proof_check(presentation, call, missing=unsigned)
-    holder = _check_holder(presentation, proofs)
+    contexts = check_contexts(presentation, call.settings.loader, proofs)
+    controllers = [p.controller for p in proofs if p.verified]
+    return _finish(
+        presentation,
+        [structure, contexts, proof],
+        controllers,
+        call,
+        credential_purpose,
+        verify_credential,
+    )
+
+
+def _finish(
+    presentation: Mapping[str, Any],
+    checks: list[Check],
+    controllers: Sequence[str | None],
+    call: Call,
+    credential_purpose: str,
+    verify_credential: CredentialVerification,
+) -> PresentationResult:
+    """The holder and credentials checks after structure, contexts and proof."""
+    proof = checks[-1]
+    holder = _check_holder(presentation, controllers)
     authenticated = proof.status == CheckStatus.PASSED and holder.status == CheckStatus.PASSED
     credentials = _credential_results(
         presentation,
@@ -204,11 +244,54 @@ def check_presentation(
         replace(call.for_credentials(), expected_proof_purpose=credential_purpose),
         verify_credential,
     )
-    checks = [
-        structure,
-        check_contexts(presentation, call.settings.loader, proofs),
-        proof,
-        holder,
-        _check_credentials(presentation, credentials),
-    ]
+    checks = [*checks, holder, _check_credentials(presentation, credentials)]
     return PresentationResult.of(checks, presentation, credentials)
+
+
+def _check_jws_presentation(
+    token: str | bytes | bytearray,
+    call: Call,
+    credential_purpose: str,
+    verify_credential: CredentialVerification,
+) -> PresentationResult:
+    """A `vp+jwt` (VC-JOSE-COSE §3.2.1): the payload is the presentation; its `nonce` claim
+    must be the challenge and its `aud` the domain (RFC 7519 §4.1.3: a verifier that is not
+    in `aud` rejects the token), the key the holder's, listed for authentication."""
+    try:
+        jws, payload = read_jws(token, PRESENTATION_TYPES)
+    except MicrocredError as error:
+        return PresentationResult.of(
+            [Check.from_problems("structure", [Problem.from_error(error)])]
+        )
+    presentation = {k: v for k, v in payload.items() if k not in CLAIM_NAMES}
+    structure = Check.from_problems("structure", _structure_problems(presentation))
+    proof, found = jws_proof(jws, _holder_id(presentation), "authentication", call)
+    proof = _bound_to_call(proof, payload, call)
+    contexts = jws_contexts(presentation, call)
+    controllers = [found.controller] if found is not None and proof.ok else []
+    return _finish(
+        presentation,
+        [structure, contexts, proof],
+        controllers,
+        call,
+        credential_purpose,
+        verify_credential,
+    )
+
+
+def _bound_to_call(proof: Check, claims: Mapping[str, Any], call: Call) -> Check:
+    """The proof check with the `nonce`/`aud` claims compared to the call's challenge and
+    domain (the JWT form of DI §4.4 steps 6-7)."""
+    problems = list(proof.problems)
+    if claims.get("nonce") != call.challenge:
+        problems.append(
+            Problem("INVALID_CHALLENGE_ERROR", "the nonce claim is not the challenge", ("nonce",))
+        )
+    audience = claims.get("aud")
+    audiences = set(as_list(audience)) if audience is not None else set()
+    wanted = set(as_list(call.domain)) if call.domain is not None else set()
+    if not wanted <= audiences or (audiences and not wanted):
+        problems.append(
+            Problem("INVALID_DOMAIN_ERROR", "the aud claim is not the expected domain", ("aud",))
+        )
+    return Check.from_problems("proof", problems, proof.warnings, proof.details)
