@@ -25,6 +25,8 @@ __all__ = [
     "InvalidMultibaseError",
     "InvalidOptionError",
     "InvalidRdfTermError",
+    "JournalError",
+    "JournalInUseError",
     "JsonLdError",
     "KeyTypeMismatchError",
     "LimitExceededError",
@@ -316,3 +318,16 @@ class StatusRetrievalError(MicrocredError):
     """A status list credential could not be retrieved (BSL §3.2 step 4); loaders raise it."""
 
     code: ClassVar[str] = "STATUS_RETRIEVAL_ERROR"
+
+
+class JournalError(MicrocredError):
+    """A batch journal cannot be used for this run: torn in its middle, written for another
+    key, input or output, or inconsistent with the output it belongs to."""
+
+    code: ClassVar[str] = "JOURNAL_ERROR"
+
+
+class JournalInUseError(JournalError):
+    """Another run holds the journal's lock: two runs on one journal could issue twice."""
+
+    code: ClassVar[str] = "JOURNAL_IN_USE"

@@ -78,10 +78,16 @@ def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_issue(args: argparse.Namespace) -> int:
     if (args.input is None) == (args.batch is None):
         raise UsageError("give one micro-credential file, or --batch FILE.jsonl")
+    if args.batch is not None and args.journal is not None:
+        from microcred.cli.journaled import issue_journaled
+
+        return issue_journaled(args)
     if args.batch is not None:
         from microcred.cli.batch import issue_batch  # loads the process pool only for --batch
 
         return issue_batch(args)
+    if args.journal is not None or args.key_field is not None:
+        raise UsageError("--journal and --key-field are for --batch")
     if args.format == "edc":
         if args.status_list is not None:
             raise UsageError("--status-list gives VC 2.0 credentials a status (--format vc)")
@@ -151,6 +157,17 @@ def add_credential_commands(commands: Any) -> None:
     )
     issue.add_argument(
         "--workers", type=int, help="--batch: processes to use (default: one per CPU)"
+    )
+    issue.add_argument(
+        "--journal",
+        metavar="FILE",
+        help="--batch: record each item's id and status index first; a re-run with the same"
+        " journal issues only what is missing from the output (docs/scale.md)",
+    )
+    issue.add_argument(
+        "--key-field",
+        metavar="FIELD",
+        help="--journal: an item's idempotency key is this input field (default: line number)",
     )
     issue.add_argument(
         "--key", required=True, help="key file from `microcred keygen` (edc: PEM or PKCS#12)"
