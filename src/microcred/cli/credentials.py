@@ -115,6 +115,12 @@ def _cmd_sign(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    if args.batch is not None:
+        from microcred.cli.verify_batch import verify_batch
+
+        return verify_batch(args)
+    if args.input is None:
+        raise UsageError("give one credential file, or --batch FILE.jsonl")
     now = moment(args.now, "--now")
     anchors = [read_bytes(path) for path in args.trust_anchor]
     result = api.verify(
@@ -203,7 +209,12 @@ def add_credential_commands(commands: Any) -> None:
     sign.set_defaults(run=_cmd_sign)
 
     verify = commands.add_parser("verify", help="verify a credential offline")
-    verify.add_argument("input")
+    verify.add_argument("input", nargs="?")
+    verify.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="JSON Lines, one credential per line: one verdict per line on stdout (verify_many)",
+    )
     verify.add_argument("--json", action="store_true", help="print the full result as JSON")
     verify.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
     verify.add_argument(
