@@ -120,7 +120,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
         return verify_batch(args)
     if args.input is None:
-        raise UsageError("give one credential file, or --batch FILE.jsonl")
+        raise UsageError(
+            "give one credential file, or --batch FILE.jsonl (see `microcred verify --help`)"
+        )
     now = moment(args.now, "--now")
     anchors = [read_bytes(path) for path in args.trust_anchor]
     result = api.verify(

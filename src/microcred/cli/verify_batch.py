@@ -62,7 +62,9 @@ def _verdict(number: int, document: Any, result: VerificationResult, full: bool)
 def verify_batch(args: argparse.Namespace) -> int:
     """Verify every line of `args.batch`; verdicts on stdout, a count on stderr."""
     if args.input is not None:
-        raise UsageError("give one credential file, or --batch FILE.jsonl")
+        raise UsageError(
+            "give one credential file, or --batch FILE.jsonl (see `microcred verify --help`)"
+        )
     read_bytes(args.batch)  # an unreadable file is a usage error before any output
     verifier = Verifier(
         loader=context_loader(args.context),
