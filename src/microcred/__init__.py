@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from microcred.status.lists import StatusListLoader, status_dir_loader, status_file_name
     from microcred.verification.mechanisms import SECURING_MECHANISMS, SecuringMechanism
     from microcred.verification.presentation_result import CredentialResult, PresentationResult
-    from microcred.verification.verifier import Verifier
+    from microcred.verification.verifier import Verifier, verify_many
 
 _LAZY = {
     "issue": "microcred.api",
@@ -70,6 +70,7 @@ _LAZY = {
     "present": "microcred.presentation.present",
     "verify_presentation": "microcred.api",
     "Verifier": "microcred.verification.verifier",
+    "verify_many": "microcred.verification.verifier",
     "SECURING_MECHANISMS": "microcred.verification.mechanisms",
     "SecuringMechanism": "microcred.verification.mechanisms",
     "CredentialResult": "microcred.verification.presentation_result",
@@ -169,6 +170,7 @@ __all__ = [
     "status_list_credential",
     "to_credential",
     "verify",
+    "verify_many",
     "verify_presentation",
 ]
 

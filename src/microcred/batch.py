@@ -1,29 +1,38 @@
-"""Batch issuance over a process pool: a whole cohort at semester end, in input order.
+"""Batch issuance over any `concurrent.futures.Executor`: a whole cohort, in input order.
 
-A bad item becomes an `IssueFailure` carrying its index and the validation problems; it
-never stops the other items. Workers rebuild the key from its secret Multikey once each,
-so only `KeyPair` keys can be spread over processes; any other `Signer` (an HSM handle)
-signs in this process.
+The default executor is a process pool on this machine; a Dask `client.get_executor()` (or
+any other Executor) spreads the same work over a cluster. Each task carries its key as a
+secret Multikey (`KeyPair`) or as a picklable `key_factory`, and workers rebuild the signer
+once each; any other `Signer` (an HSM handle) signs in this process. A bad item becomes an
+`IssueFailure` carrying its index and the validation problems; it never stops the others.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from microcred.api import issue
-from microcred.errors import FieldError, InvalidMicroCredential, MicrocredError
+from microcred.errors import FieldError, InvalidMicroCredential, InvalidOptionError, MicrocredError
 from microcred.keys.keypair import KeyPair, Signer
 
 if TYPE_CHECKING:
     from microcred.model import MicroCredential
 
 StatusEntries = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+KeyFactory = Callable[[], Signer]
+"""A picklable callable that builds the signer inside a worker (e.g. a KMS client for one
+key id): called once per worker process and run."""
 
-__all__ = ["IssueFailure", "Issued", "issue_many"]
+__all__ = ["IssueFailure", "Issued", "KeyFactory", "issue_many", "iter_issued"]
+
+_FOREIGN_IN_FLIGHT = 64  # chunks submitted ahead to an executor whose size we do not know
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +65,54 @@ class IssueFailure:
 
 Outcome = Issued | IssueFailure
 
-_worker_signer: Signer | None = None
-_worker_options: dict[str, Any] = {}
-
-
 _Job = tuple[int, Any, "StatusEntries | None"]
 """(index in the input, the item, its credentialStatus entries)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _KeySpec:
+    """How a worker gets the signer: from a secret Multikey, or from a factory; `token`
+    names it in the worker's memo, `method` is the verification method it must have."""
+
+    token: str
+    method: str
+    secret: str | None = None
+    factory: KeyFactory | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One chunk of jobs for a worker: everything it needs, picklable."""
+
+    key: _KeySpec
+    options: Mapping[str, Any]
+    jobs: Sequence[_Job]
+
+
+_signers: dict[str, Signer] = {}  # per worker process: signers built so far, by token
+_signers_lock = threading.Lock()
+_MAX_SIGNERS = 8
+
+
+def _signer(spec: _KeySpec) -> Signer:
+    """The worker's signer for `spec`, built once per process (threads share it)."""
+    with _signers_lock:
+        found = _signers.get(spec.token)
+        if found is None:
+            if spec.secret is not None:
+                found = KeyPair.from_multikey(spec.secret)
+            else:
+                assert spec.factory is not None
+                found = spec.factory()
+            if found.verification_method != spec.method:
+                raise InvalidOptionError(
+                    f"key_factory built a signer for {found.verification_method!r}, "
+                    f"not for the key {spec.method!r}"
+                )
+            if len(_signers) >= _MAX_SIGNERS:
+                _signers.clear()
+            _signers[spec.token] = found
+        return found
 
 
 def _issue_one(job: _Job, signer: Signer, options: Mapping[str, Any]) -> Outcome:
@@ -74,16 +125,10 @@ def _issue_one(job: _Job, signer: Signer, options: Mapping[str, Any]) -> Outcome
         return IssueFailure(index, error.code, str(error))
 
 
-def _start_worker(secret_multikey: str, options: dict[str, Any]) -> None:
-    """Process-pool initializer: one key and one warm loader per worker process."""
-    global _worker_signer, _worker_options
-    _worker_signer = KeyPair.from_multikey(secret_multikey)
-    _worker_options = options
-
-
-def _work(chunk: Sequence[_Job]) -> list[Outcome]:
-    assert _worker_signer is not None, "worker not initialised"
-    return [_issue_one(job, _worker_signer, _worker_options) for job in chunk]
+def _run_task(task: _Task) -> list[Outcome]:
+    """What a worker runs: one chunk, in order (a module-level function, so it pickles)."""
+    signer = _signer(task.key)
+    return [_issue_one(job, signer, task.options) for job in task.jobs]
 
 
 def _chunks(
@@ -99,39 +144,110 @@ def _chunks(
         yield chunk
 
 
+def _key_spec(key: Signer, key_factory: KeyFactory | None) -> _KeySpec | None:
+    """What workers need to sign as `key`, or None when only this process can."""
+    if key_factory is not None:
+        if not callable(key_factory):
+            raise InvalidOptionError("key_factory must be a callable that returns a Signer")
+        return _KeySpec(uuid.uuid4().hex, key.verification_method, factory=key_factory)
+    if isinstance(key, KeyPair):
+        secret = key.export_secret_multikey()
+        return _KeySpec("multikey:" + secret, key.verification_method, secret=secret)
+    return None
+
+
+def _ordered(executor: Executor, tasks: Iterator[_Task], in_flight: int) -> Iterator[list[Outcome]]:
+    """Each task's outcomes in submission order, at most `in_flight` tasks submitted ahead
+    (so a million items never sit in memory at once)."""
+    pending: deque[Future[list[Outcome]]] = deque()
+    try:
+        for task in tasks:
+            pending.append(executor.submit(_run_task, task))
+            if len(pending) >= in_flight:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def iter_issued(
+    items: Iterable[MicroCredential | Mapping[str, Any]],
+    *,
+    key: Signer,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    workers: int | None = None,
+    executor: Executor | None = None,
+    key_factory: KeyFactory | None = None,
+    chunk_size: int = 64,
+    in_flight: int | None = None,
+    status: Callable[[int], StatusEntries | None] | None = None,
+) -> Iterator[Outcome]:
+    """`issue_many` as a stream: outcomes in input order as soon as each chunk is done;
+    items are read, and `status(index)` called, only a bounded window ahead."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise InvalidOptionError("chunk_size must be a positive integer")
+    options = {"cryptosuite": cryptosuite}
+    spec = _key_spec(key, key_factory)
+    chunks = _chunks(items, chunk_size, status)
+    if executor is None:
+        count = (os.cpu_count() or 1) if workers is None else max(1, workers)
+        if count == 1 or spec is None:
+            for chunk in chunks:
+                yield from (_issue_one(job, key, options) for job in chunk)
+            return
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            tasks = (_Task(spec, options, chunk) for chunk in chunks)
+            for done in _ordered(pool, tasks, in_flight or 2 * count):
+                yield from done
+        return
+    if spec is None:
+        raise InvalidOptionError(
+            "this Signer cannot be sent to another process: pass a KeyPair, or a picklable "
+            "key_factory that builds the signer in each worker (docs/scale.md)"
+        )
+    tasks = (_Task(spec, options, chunk) for chunk in chunks)
+    for done in _ordered(executor, tasks, in_flight or _FOREIGN_IN_FLIGHT):
+        yield from done
+
+
 def issue_many(
     items: Iterable[MicroCredential | Mapping[str, Any]],
     *,
     key: Signer,
     cryptosuite: str = "eddsa-rdfc-2022",
     workers: int | None = None,
+    executor: Executor | None = None,
+    key_factory: KeyFactory | None = None,
     chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
     status: Callable[[int], StatusEntries | None] | None = None,
 ) -> list[Outcome]:
     """Issue every item; results in input order, one `Issued` or `IssueFailure` per item.
 
-    `workers`: processes to use (default: one per CPU; 1 = this process). `progress` is
-    called with the number of items done so far. `status(index)` gives an item's
-    credentialStatus entries (as `issue(status=...)` takes them); it runs in this process,
-    in input order, so an `IndexAllocator` behind it needs no locking.
+    `executor`: any `concurrent.futures.Executor` (e.g. Dask's `client.get_executor()`);
+    default a process pool of `workers` processes (default one per CPU; 1 = this process).
+    Workers get `key` as its secret Multikey, or build the signer with `key_factory`
+    (docs/scale.md). `progress` is called with the number of items done so far.
+    `status(index)` gives an item's credentialStatus entries (as `issue(status=...)` takes
+    them); it runs in this process, in input order, so an `IndexAllocator` behind it needs
+    no locking.
     """
-    options = {"cryptosuite": cryptosuite}
-    count = (os.cpu_count() or 1) if workers is None else max(1, workers)
     results: list[Outcome] = []
-    if count == 1 or not isinstance(key, KeyPair):
-        for chunk in _chunks(items, chunk_size, status):
-            results.extend(_issue_one(job, key, options) for job in chunk)
-            if progress:
-                progress(len(results))
-        return results
-    with ProcessPoolExecutor(
-        max_workers=count,
-        initializer=_start_worker,
-        initargs=(key.export_secret_multikey(), options),
-    ) as pool:
-        for done in pool.map(_work, _chunks(items, chunk_size, status)):
-            results.extend(done)
-            if progress:
-                progress(len(results))
+    for outcome in iter_issued(
+        items,
+        key=key,
+        cryptosuite=cryptosuite,
+        workers=workers,
+        executor=executor,
+        key_factory=key_factory,
+        chunk_size=chunk_size,
+        status=status,
+    ):
+        results.append(outcome)
+        if progress and (len(results) % chunk_size == 0):
+            progress(len(results))
+    if progress and (not results or len(results) % chunk_size):
+        progress(len(results))
     return results

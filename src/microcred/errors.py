@@ -26,6 +26,8 @@ __all__ = [
     "InvalidMultibaseError",
     "InvalidOptionError",
     "InvalidRdfTermError",
+    "JournalError",
+    "JournalInUseError",
     "JsonLdError",
     "KeyTypeMismatchError",
     "LimitExceededError",
@@ -337,3 +339,16 @@ class UnsupportedJwsHeaderError(MicrocredError):
     """A JWS header parameter we do not implement and must not ignore (`crit`, `b64`, `typ`)."""
 
     code: ClassVar[str] = "UNSUPPORTED_JWS_HEADER"
+
+
+class JournalError(MicrocredError):
+    """A batch journal cannot be used for this run: torn in its middle, written for another
+    key, input or output, or inconsistent with the output it belongs to."""
+
+    code: ClassVar[str] = "JOURNAL_ERROR"
+
+
+class JournalInUseError(JournalError):
+    """Another run holds the journal's lock: two runs on one journal could issue twice."""
+
+    code: ClassVar[str] = "JOURNAL_IN_USE"

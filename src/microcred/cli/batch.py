@@ -31,16 +31,16 @@ from microcred.cli.status import allocate_status_entries
 from microcred.errors import MalformedDocumentError
 from microcred.strict_json import parse_json
 
-__all__ = ["issue_batch"]
+__all__ = ["issue_batch", "parse_lines", "progress_bar", "read_lines", "report_failure"]
 
 _BAR_WIDTH = 30
 
 
-def _read_lines(path: str) -> list[str]:
-    """The file's lines. Only "\n" (or "\r\n") ends one: `str.splitlines` would also split
-    at U+2028 and other characters a JSON string may hold as they are."""
+def read_lines(path: str, data: bytes | None = None) -> list[str]:
+    """The file's lines (of `data` when given, its bytes). Only "\n" (or "\r\n") ends one:
+    `str.splitlines` would also split at U+2028 and other characters a JSON string may hold."""
     try:
-        text = read_bytes(path).decode("utf-8")
+        text = (read_bytes(path) if data is None else data).decode("utf-8")
     except UnicodeDecodeError as error:
         raise UsageError(f"cannot read {path}: not UTF-8 text: {error}") from None
     lines = text.split("\n")
@@ -49,7 +49,7 @@ def _read_lines(path: str) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
-def _parse(lines: list[str]) -> tuple[list[Any], dict[int, IssueFailure]]:
+def parse_lines(lines: list[str]) -> tuple[list[Any], dict[int, IssueFailure]]:
     """Items to issue, and a failure for each line that is not a JSON object."""
     items: list[Any] = []
     failures: dict[int, IssueFailure] = {}
@@ -65,7 +65,7 @@ def _parse(lines: list[str]) -> tuple[list[Any], dict[int, IssueFailure]]:
     return items, failures
 
 
-def _progress(total: int, out: TextIO) -> Any:
+def progress_bar(total: int, out: TextIO) -> Any:
     """A callback drawing `[#####.....] done/total` in place, or None off a terminal."""
     if not out.isatty() or total == 0:
         return None
@@ -80,7 +80,7 @@ def _progress(total: int, out: TextIO) -> Any:
     return draw
 
 
-def _report(failure: IssueFailure, out: TextIO) -> None:
+def report_failure(failure: IssueFailure, out: TextIO) -> None:
     """One line per failed input line: its number, code, and every field problem."""
     why = field_errors(failure.errors) if failure.errors else failure.message
     out.write(one_line(f"microcred: line {failure.index + 1}: {failure.code}: {why}") + "\n")
@@ -92,7 +92,9 @@ def issue_batch(args: argparse.Namespace) -> int:
         raise UsageError("--batch needs -o/--output for the JSON Lines it writes")
     if args.format != "vc":
         raise UsageError("--batch issues VC 2.0 credentials (--format vc)")
-    items, bad_lines = _parse(_read_lines(args.batch))
+    if args.key_field is not None:
+        raise UsageError("--key-field names the idempotency key of a --journal")
+    items, bad_lines = parse_lines(read_lines(args.batch))
     key = load_key(args.key)
     status = None
     if args.status_list is not None:
@@ -102,7 +104,7 @@ def issue_batch(args: argparse.Namespace) -> int:
         key=key,
         cryptosuite=args.suite,
         workers=args.workers,
-        progress=_progress(len(items), sys.stderr),
+        progress=progress_bar(len(items), sys.stderr),
         status=status,
     )
     lines: list[str] = []
@@ -116,6 +118,6 @@ def issue_batch(args: argparse.Namespace) -> int:
             lines.append(json.dumps(outcome.credential, ensure_ascii=False) + "\n")
     write_atomically(Path(args.output), "".join(lines))
     for failure in failures:
-        _report(failure, sys.stderr)
+        report_failure(failure, sys.stderr)
     sys.stderr.write(f"microcred: issued {len(lines)} of {len(items)} to {args.output}\n")
     return EXIT_NOT_VERIFIED if failures else EXIT_OK

@@ -80,10 +80,16 @@ def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_issue(args: argparse.Namespace) -> int:
     if (args.input is None) == (args.batch is None):
         raise UsageError("give one micro-credential file, or --batch FILE.jsonl")
+    if args.batch is not None and args.journal is not None:
+        from microcred.cli.journaled import issue_journaled
+
+        return issue_journaled(args)
     if args.batch is not None:
         from microcred.cli.batch import issue_batch  # loads the process pool only for --batch
 
         return issue_batch(args)
+    if args.journal is not None or args.key_field is not None:
+        raise UsageError("--journal and --key-field are for --batch")
     if args.format == "edc":
         if args.status_list is not None:
             raise UsageError("--status-list gives VC 2.0 credentials a status (--format vc)")
@@ -115,6 +121,14 @@ def _cmd_sign(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    if args.batch is not None:
+        from microcred.cli.verify_batch import verify_batch
+
+        return verify_batch(args)
+    if args.input is None:
+        raise UsageError(
+            "give one credential file, or --batch FILE.jsonl (see `microcred verify --help`)"
+        )
     now = moment(args.now, "--now")
     anchors = [read_bytes(path) for path in args.trust_anchor]
     result = api.verify(
@@ -159,6 +173,17 @@ def add_credential_commands(commands: Any) -> None:
         "--workers", type=int, help="--batch: processes to use (default: one per CPU)"
     )
     issue.add_argument(
+        "--journal",
+        metavar="FILE",
+        help="--batch: record each item's id and status index first; a re-run with the same"
+        " journal issues only what is missing from the output (docs/scale.md)",
+    )
+    issue.add_argument(
+        "--key-field",
+        metavar="FIELD",
+        help="--journal: an item's idempotency key is this input field (default: line number)",
+    )
+    issue.add_argument(
         "--key", required=True, help="key file from `microcred keygen` (edc: PEM or PKCS#12)"
     )
     issue.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
@@ -193,7 +218,14 @@ def add_credential_commands(commands: Any) -> None:
     sign.set_defaults(run=_cmd_sign)
 
     verify = commands.add_parser("verify", help="verify a credential offline")
-    verify.add_argument("input", help="a credential: JSON, or a file holding one compact JWS")
+    verify.add_argument(
+        "input", nargs="?", help="a credential: JSON, or a file holding one compact JWS"
+    )
+    verify.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="JSON Lines, one credential per line: one verdict per line on stdout (verify_many)",
+    )
     verify.add_argument("--json", action="store_true", help="print the full result as JSON")
     verify.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
     verify.add_argument(

@@ -10,7 +10,10 @@ Exit codes as in `microcred.cli.main`: 0 ok, 1 status not ok, 2 usage error or u
 from __future__ import annotations
 
 import argparse
+import fcntl
 import sys
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,7 +38,13 @@ from microcred.status.bitstring import MIN_ENTRIES, IndexAllocator, StatusList
 from microcred.status.check import EntryStatus, status_file_name
 from microcred.status.credential import status_entry, status_list_credential
 
-__all__ = ["add_status_commands", "allocate_status_entries", "allocation_file"]
+__all__ = [
+    "StatusTarget",
+    "add_status_commands",
+    "allocate_status_entries",
+    "allocation_file",
+    "status_target",
+]
 
 
 def _cmd_create(args: argparse.Namespace) -> int:
@@ -97,6 +106,62 @@ def allocation_file(list_file: str) -> Path:
 def allocate_status_entries(args: argparse.Namespace, key: KeyPair, count: int) -> list[Any]:
     """`count` credentialStatus entries on the list in `args.status_list`, at random indexes
     never handed out before (or at `--status-index`), recorded before any credential exists."""
+    target = status_target(args, key)
+    wanted = args.status_index
+    if wanted is None:
+        indexes = target.reserve(count)
+    elif count != 1:
+        raise UsageError("--status-index gives one credential its index: not with --batch")
+    elif not 0 <= wanted < target.length:
+        raise UsageError(f"--status-index {wanted} is outside 0 to {target.length - 1}")
+    else:
+        indexes = target.reserve_exactly(wanted)
+    return [status_entry(target.url, index, purpose=target.purpose) for index in indexes]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTarget:
+    """The list `issue --status-list` gives entries on: its file, URL, purpose and length."""
+
+    file: str
+    url: str
+    purpose: str
+    length: int
+
+    def reserve(self, count: int, taken: Collection[int] = ()) -> list[int]:
+        """`count` random indexes never handed out before (nor in `taken`), recorded in the
+        allocation file (under a lock, so concurrent runs on one list never share one) before
+        the caller uses any."""
+        record = allocation_file(self.file)
+        try:
+            with open(self.file, "rb") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                used = _recorded(record, self.url)
+                allocator = IndexAllocator(self.length, {*used, *taken})
+                try:
+                    block = [allocator.allocate() for _ in range(count)]
+                except MicrocredError as error:
+                    raise UsageError(f"{self.file}: {error}") from None
+                every = sorted({*used, *block})
+                emit({"statusListCredential": self.url, "used": every}, str(record))
+        except OSError as error:
+            raise UsageError(f"cannot lock {self.file}: {error.strerror or error}") from None
+        return block
+
+    def reserve_exactly(self, index: int) -> list[int]:
+        """`[index]`, recorded as handed out, unless it was handed out before."""
+        record = allocation_file(self.file)
+        with open(self.file, "rb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            used = _recorded(record, self.url)
+            if index in used:
+                raise UsageError(f"--status-index {index} is taken")
+            emit({"statusListCredential": self.url, "used": sorted({*used, index})}, str(record))
+        return [index]
+
+
+def status_target(args: argparse.Namespace, key: KeyPair) -> StatusTarget:
+    """The list in `args.status_list`, checked: it has an id, and `key` issued it."""
     document = read_object(args.status_list)
     length = StatusList.decode(_encoded_list(document, args.status_list)).length
     url, purpose = document.get("id"), _purpose(document, args.status_purpose)
@@ -107,24 +172,7 @@ def allocate_status_entries(args: argparse.Namespace, key: KeyPair, count: int) 
             f"{args.status_list} is issued by {_issuer_id(document)!r}, not by {key.did}:"
             " by default verify() trusts only a list from the credential's own issuer"
         )
-    record = allocation_file(args.status_list)
-    allocator = IndexAllocator(length, _recorded(record, url))
-    wanted = args.status_index
-    if wanted is None:
-        try:
-            indexes = [allocator.allocate() for _ in range(count)]
-        except MicrocredError as error:
-            raise UsageError(f"{args.status_list}: {error}") from None
-    elif count != 1:
-        raise UsageError("--status-index gives one credential its index: not with --batch")
-    elif not 0 <= wanted < length:
-        raise UsageError(f"--status-index {wanted} is outside 0 to {length - 1}")
-    elif wanted in allocator.used:
-        raise UsageError(f"--status-index {wanted} is taken")
-    else:
-        indexes = [wanted]
-    emit({"statusListCredential": url, "used": sorted({*allocator.used, *indexes})}, str(record))
-    return [status_entry(url, index, purpose=purpose) for index in indexes]
+    return StatusTarget(args.status_list, url, purpose, length)
 
 
 def _recorded(record: Path, url: str) -> list[int]:

@@ -30,6 +30,7 @@ from microcred.status.bitstring import StatusList, read_status_size
 from microcred.status.credential import read_status_messages
 from microcred.status.lists import (
     InvalidStatus,
+    ListMemo,
     ListVerifier,
     StatusListLoader,
     StatusLists,
@@ -212,13 +213,14 @@ def check_status(
     policy: StatusPolicy = "strict",
     authorities: Collection[str] = (),
     max_entries: int = MAX_STATUS_ENTRIES,
+    memo: ListMemo | None = None,
 ) -> Check:
     """The "status" check: one `EntryStatus` per credentialStatus entry (details["entries"]).
 
     Call it only for a credential whose proof and issuer binding verified. `verify_list`
     verifies each list credential (api passes `verify` without the status check, so a list's
     own status is never followed). A list counts only when issued by the credential's
-    issuer or by one of `authorities`.
+    issuer or by one of `authorities`. `memo` keeps verified lists across one run.
     """
     if "credentialStatus" not in document or document["credentialStatus"] in ([], None):
         return Check("status", CheckStatus.SKIPPED, details={"reason": "no credentialStatus"})
@@ -232,7 +234,7 @@ def check_status(
         message = f"{len(located)} status entries: one verification reads at most {max_entries}"
         problem = Problem(StatusLimitError.code, message, ("credentialStatus",))
         return Check.from_problems("status", [problem], details={"policy": policy})
-    lists = StatusLists(status_loader, verify_list, issuer_id(document), authorities)
+    lists = StatusLists(status_loader, verify_list, issuer_id(document), authorities, memo)
     entries = [_entry_status(item, at, lists) for item, at in located]
     return _aggregate(entries, policy)
 

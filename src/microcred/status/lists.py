@@ -20,6 +20,7 @@ from microcred.vcdm import as_list, issuer_id
 __all__ = [
     "InvalidStatus",
     "ListCredential",
+    "ListMemo",
     "ListVerifier",
     "StatusListLoader",
     "StatusLists",
@@ -97,6 +98,37 @@ class ListCredential:
     url: str
     purposes: frozenset[str]
     encoded_list: Any
+    issuer: Any = None
+    problem: InvalidStatus | None = None  # a subject that cannot be read: raised once trusted
+
+
+class ListMemo:
+    """Status lists verified once for a whole run (`Verifier.verify_many`, one `now`): the
+    verdict on the list document a loader gave for a URL, kept while the loader keeps
+    giving that same document (a list it reloads is verified again). One run, one thread."""
+
+    def __init__(self, max_entries: int = 1024) -> None:
+        self._max_entries = max_entries
+        self._lists: dict[str, tuple[Any, ListCredential | UndecidedStatus]] = {}
+        self._bitstrings: dict[str, tuple[ListCredential, bytes | UndecidedStatus]] = {}
+
+    def list_for(self, url: str, document: Any) -> ListCredential | UndecidedStatus | None:
+        """What verifying `document` as the list at `url` gave before, if it was this one."""
+        found = self._lists.get(url)
+        return found[1] if found is not None and found[0] is document else None
+
+    def keep(self, url: str, document: Any, verdict: ListCredential | UndecidedStatus) -> None:
+        if len(self._lists) >= self._max_entries:
+            self._lists.clear()
+            self._bitstrings.clear()
+        self._lists[url] = (document, verdict)  # keeps `document` alive: its id stays its own
+
+    def bitstring_for(self, listed: ListCredential) -> bytes | UndecidedStatus | None:
+        found = self._bitstrings.get(listed.url)
+        return found[1] if found is not None and found[0] is listed else None
+
+    def keep_bitstring(self, listed: ListCredential, bits: bytes | UndecidedStatus) -> None:
+        self._bitstrings[listed.url] = (listed, bits)
 
 
 def _memo(cache: dict[str, _T | UndecidedStatus], url: str, compute: Callable[[], _T]) -> _T:
@@ -125,15 +157,32 @@ class StatusLists:
         verify_list: ListVerifier,
         issuer: Any,
         authorities: Collection[str] = (),
+        memo: ListMemo | None = None,
     ) -> None:
-        self._loader, self._verify_list = loader, verify_list
+        self._loader, self._verify_list, self._memo = loader, verify_list, memo
         self._issuers = frozenset([*authorities, *([issuer] if isinstance(issuer, str) else [])])
         self._lists: dict[str, ListCredential | UndecidedStatus] = {}
         self._bitstrings: dict[str, bytes | UndecidedStatus] = {}
 
     def credential(self, url: str) -> ListCredential:
-        """The verified list credential at `url` (BSL §3.2 steps 4-5), loaded once."""
-        return _memo(self._lists, url, lambda: self._load(url))
+        """The verified list credential at `url` (BSL §3.2 steps 4-5), loaded once, issued
+        by the credential's issuer or a status authority."""
+        listed = _memo(self._lists, url, lambda: self._load(url))
+        if listed.issuer not in self._issuers:
+            self._forget(url)
+            raise UndecidedStatus(
+                _VERIFICATION,
+                f"the status list {url} is issued by {listed.issuer!r}, neither the "
+                "credential's issuer nor a status authority you trust",
+            )
+        if listed.problem is not None:  # only a trusted list can make an entry invalid
+            raise InvalidStatus(listed.problem.code, listed.problem.message)
+        return listed
+
+    def _forget(self, url: str) -> None:
+        forget = getattr(self._loader, "forget", None)
+        if callable(forget):  # one forged answer must not stand in for the list later
+            forget(url)
 
     def bitstring(self, listed: ListCredential) -> bytes:
         """Bitstring Expansion of the list's encodedList (BSL §3.2 step 8, §3.4), once."""
@@ -145,7 +194,22 @@ class StatusLists:
                 message = f"status list {listed.url}: credentialSubject.{error.message}"
                 raise InvalidStatus(_MALFORMED, message) from None
 
-        return _memo(self._bitstrings, listed.url, expand)
+        return _memo(self._bitstrings, listed.url, lambda: self._run_memo(listed, expand))
+
+    def _run_memo(self, listed: ListCredential, expand: Callable[[], bytes]) -> bytes:
+        """`expand()`, or what it gave for this same verified list earlier in the run."""
+        if self._memo is None:
+            return expand()
+        found = self._memo.bitstring_for(listed)
+        if found is None:
+            try:
+                found = expand()
+            except UndecidedStatus as undecided:
+                found = undecided
+            self._memo.keep_bitstring(listed, found)
+        if isinstance(found, UndecidedStatus):
+            raise type(found)(found.code, found.message)
+        return found
 
     def _load(self, url: str) -> ListCredential:
         """Dereference and verify the list credential (BSL §3.2 step 4)."""
@@ -158,11 +222,20 @@ class StatusLists:
         except Exception as error:  # the caller's loader may raise anything
             raise UndecidedStatus(_RETRIEVAL, f"loading {url} failed: {error}") from None
         try:
-            return self._read(url, document)
+            if self._memo is None:
+                return self._read(url, document)
+            found = self._memo.list_for(url, document)
+            if found is None:
+                try:
+                    found = self._read(url, document)
+                except UndecidedStatus as undecided:
+                    found = undecided
+                self._memo.keep(url, document, found)
+            if isinstance(found, UndecidedStatus):
+                raise type(found)(found.code, found.message)
+            return found
         except UndecidedStatus:
-            forget = getattr(self._loader, "forget", None)
-            if callable(forget):  # one forged answer must not stand in for the list later
-                forget(url)
+            self._forget(url)
             raise
 
     def _read(self, url: str, document: Any) -> ListCredential:
@@ -176,18 +249,23 @@ class StatusLists:
             raise UndecidedStatus(_VERIFICATION, f"the list loaded for {url} has {found}")
         self._verified(url, document)
         subject = document.get("credentialSubject")
+        issuer = issuer_id(document)
         if not isinstance(subject, Mapping) or _SUBJECT_TYPE not in as_list(subject.get("type")):
-            raise InvalidStatus(
-                _MALFORMED, f"status list {url}: the subject is not one {_SUBJECT_TYPE}"
+            message = f"status list {url}: the subject is not one {_SUBJECT_TYPE}"
+            return ListCredential(
+                url, frozenset(), None, issuer, InvalidStatus(_MALFORMED, message)
             )
         purposes = as_list(subject.get("statusPurpose"))
         if not all(isinstance(p, str) and p for p in purposes):
-            raise InvalidStatus(_MALFORMED, f"status list {url}: statusPurpose must be strings")
-        return ListCredential(url, frozenset(purposes), subject.get("encodedList"))
+            message = f"status list {url}: statusPurpose must be strings"
+            return ListCredential(
+                url, frozenset(), None, issuer, InvalidStatus(_MALFORMED, message)
+            )
+        return ListCredential(url, frozenset(purposes), subject.get("encodedList"), issuer)
 
     def _verified(self, url: str, document: Mapping[str, Any]) -> None:
-        """Structure, contexts, every proof, the issuer binding and validity pass, and the
-        list's issuer is the credential's issuer or a status authority."""
+        """Structure, contexts, every proof, the issuer binding and validity pass (who the
+        issuer must be is `credential`'s check: it depends on the credential)."""
         try:
             result = self._verify_list(document)
         except Exception as error:  # a verifier should not raise; never let it decide "ok"
@@ -204,10 +282,4 @@ class StatusLists:
         if checks.get("issuer") is None or checks["issuer"].status != CheckStatus.PASSED:
             raise UndecidedStatus(
                 _VERIFICATION, f"the status list {url} is not signed by its issuer {issuer!r}"
-            )
-        if issuer not in self._issuers:
-            raise UndecidedStatus(
-                _VERIFICATION,
-                f"the status list {url} is issued by {issuer!r}, neither the credential's "
-                "issuer nor a status authority you trust",
             )

@@ -18,6 +18,7 @@ from microcred.jsonld.loader import DocumentLoader
 from microcred.jsonld.rdfc import WorkBudget
 from microcred.keys.did_key import KeyResolver
 from microcred.status.check import StatusListLoader, StatusPolicy
+from microcred.status.lists import ListMemo
 from microcred.verification.eu_standard import Profile
 
 __all__ = ["Call", "Settings"]
@@ -49,8 +50,9 @@ class Call:
     expected_proof_purpose: str = "assertionMethod"
     domain: str | Sequence[str] | None = None
     challenge: str | None = None
+    lists: ListMemo | None = None  # status lists verified once per run (verify_many)
 
     def for_credentials(self) -> Call:
         """The same call for a status list or an embedded credential: assertion proofs,
-        no domain or challenge (those bind the presentation), the same now and budget."""
-        return Call(self.settings, self.now, self.budget)
+        no domain or challenge (those bind the presentation), the same now, budget, run."""
+        return Call(self.settings, self.now, self.budget, lists=self.lists)

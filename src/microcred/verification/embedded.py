@@ -61,6 +61,7 @@ def status_step(document: Mapping[str, Any], call: Call, *, authentic: bool) -> 
         verify_list=lambda listed: verify_status_list(listed, call.for_credentials()),
         policy=settings.status_policy,
         authorities=settings.status_authorities,
+        memo=call.lists,
     )
 
 

@@ -10,8 +10,9 @@ and `verify_presentation()` build one per call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from microcred.errors import InvalidOptionError
@@ -22,6 +23,7 @@ from microcred.jsonld.rdfc import WorkBudget
 from microcred.keys.did_key import KeyResolver
 from microcred.result import Check, Problem, VerificationResult
 from microcred.status.check import STATUS_POLICIES, StatusListLoader, StatusPolicy
+from microcred.status.lists import ListMemo
 from microcred.verification.call import Call, Settings
 from microcred.verification.eu_standard import PROFILES, Profile
 from microcred.verification.mechanisms import SECURING_MECHANISMS, SecuringMechanism, dispatch
@@ -29,7 +31,7 @@ from microcred.verification.mechanisms import SECURING_MECHANISMS, SecuringMecha
 if TYPE_CHECKING:
     from microcred.verification.presentation_result import PresentationResult
 
-__all__ = ["RESOLVER_TTL", "Verifier"]
+__all__ = ["RESOLVER_TTL", "Verifier", "verify_many"]
 
 _R = TypeVar("_R")
 
@@ -134,6 +136,28 @@ class Verifier:
     def _verify(self, document: Any, call: Call) -> VerificationResult:
         return dispatch(document, call, self._mechanisms)
 
+    def verify_many(
+        self,
+        documents: Iterable[Any],
+        *,
+        now: datetime | None = None,
+        expected_proof_purpose: str = "assertionMethod",
+    ) -> Iterator[VerificationResult]:
+        """Verify many credentials as of one `now` (default: when called): one result per
+        document, streamed in input order, never raising on any of them. Each status list
+        is verified once for the run while the status loader gives the same document."""
+        self._call(now)  # bad options raise here, not at the first result
+        moment = now or datetime.now(UTC)
+        return self._verify_run(documents, moment, expected_proof_purpose)
+
+    def _verify_run(
+        self, documents: Iterable[Any], now: datetime, purpose: str
+    ) -> Iterator[VerificationResult]:
+        lists = ListMemo()
+        for document in documents:
+            call = self._call(now, expected_proof_purpose=purpose, lists=lists)
+            yield _guarded(partial(self._verify, document, call), VerificationResult.from_checks)
+
     def verify_presentation(
         self,
         presentation: Any,
@@ -162,6 +186,20 @@ class Verifier:
             ),
             PresentationResult.of,
         )
+
+
+def verify_many(
+    documents: Iterable[Any],
+    *,
+    verifier: Verifier | None = None,
+    now: datetime | None = None,
+    expected_proof_purpose: str = "assertionMethod",
+) -> Iterator[VerificationResult]:
+    """`verifier.verify_many(documents)` (a default `Verifier` if none is given): one verdict
+    per document, in input order, each issuer key, context and status list resolved once."""
+    return (verifier or Verifier()).verify_many(
+        documents, now=now, expected_proof_purpose=expected_proof_purpose
+    )
 
 
 def _cached_resolver(resolver: KeyResolver | None) -> KeyResolver:
