@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         Workload,
     )
     from microcred.presentation.present import present
+    from microcred.presentation.sd_jwt import present_sd_jwt
     from microcred.status.bitstring import IndexAllocator, StatusList
     from microcred.status.check import StatusVerdict
     from microcred.status.credential import status_entry, status_list_credential
@@ -68,6 +69,7 @@ _LAZY = {
     "did_web_to_url": "microcred.keys.did_web",
     "signer_for": "microcred.keys.did_web",
     "present": "microcred.presentation.present",
+    "present_sd_jwt": "microcred.presentation.sd_jwt",
     "verify_presentation": "microcred.api",
     "Verifier": "microcred.verification.verifier",
     "verify_many": "microcred.verification.verifier",
@@ -158,6 +160,7 @@ __all__ = [
     "issue",
     "issue_many",
     "present",
+    "present_sd_jwt",
     "resolve_did_jwk",
     "resolve_did_key",
     "resolve_offline",

@@ -18,6 +18,7 @@ from microcred.integrity.proofs import VERIFY_SUITES, add_proof
 from microcred.jsonld.loader import DocumentLoader, default_loader
 from microcred.keys.did_key import KeyResolver
 from microcred.keys.keypair import Signer
+from microcred.keys.rsa import AnyPublicKey
 from microcred.result import VerificationResult
 from microcred.status.check import (
     StatusListLoader,
@@ -40,8 +41,9 @@ __all__ = [
     "verify_presentation",
 ]
 
-CredentialFormat = Literal["vc", "vc+jwt"]
-"""How `issue` secures a credential: a Data Integrity proof, or a compact JWS."""
+CredentialFormat = Literal["vc", "vc+jwt", "dc+sd-jwt"]
+"""How `issue` secures a credential: a Data Integrity proof, a compact JWS (`vc+jwt`), or
+an SD-JWT VC for EU Digital Identity wallets (`dc+sd-jwt`, docs/eudi.md)."""
 
 
 def _controller(verification_method: str) -> str:
@@ -169,6 +171,7 @@ def issue(
     loader: DocumentLoader | None = ...,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = ...,
     format: Literal["vc"] = ...,
+    holder_key: None = ...,
 ) -> dict[str, Any]: ...
 
 
@@ -181,7 +184,8 @@ def issue(
     created: datetime | None = ...,
     loader: DocumentLoader | None = ...,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = ...,
-    format: Literal["vc+jwt"],
+    format: Literal["vc+jwt", "dc+sd-jwt"],
+    holder_key: AnyPublicKey | None = ...,
 ) -> str: ...
 
 
@@ -194,6 +198,7 @@ def issue(
     loader: DocumentLoader | None = None,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     format: CredentialFormat = "vc",
+    holder_key: AnyPublicKey | None = None,
 ) -> dict[str, Any] | str:
     """Issue a signed VC 2.0 micro-credential: validate, map to ELM JSON-LD, secure it.
 
@@ -201,11 +206,23 @@ def issue(
     (it could never pass the issuer check of `verify`). `status`: one credentialStatus entry
     or a list of them (e.g. `microcred.status_entry(...)`), signed with the credential.
     `format`: "vc" adds a Data Integrity proof (`cryptosuite`, `created`) and returns the
-    credential; "vc+jwt" returns a compact JWS (docs/jose.md).
+    credential; "vc+jwt" returns a compact JWS (docs/jose.md); "dc+sd-jwt" an SD-JWT VC
+    bound to `holder_key` when given (docs/eudi.md).
     """
-    if format not in ("vc", "vc+jwt"):
-        raise InvalidOptionError(f"unknown format {format!r} (known: vc, vc+jwt)")
-    if format == "vc+jwt" and (cryptosuite != "eddsa-rdfc-2022" or created is not None):
+    if format not in ("vc", "vc+jwt", "dc+sd-jwt"):
+        raise InvalidOptionError(f"unknown format {format!r} (known: vc, vc+jwt, dc+sd-jwt)")
+    if holder_key is not None and format != "dc+sd-jwt":
+        raise InvalidOptionError("holder_key binds an SD-JWT VC (format='dc+sd-jwt')")
+    if format == "dc+sd-jwt":
+        if status is not None or cryptosuite != "eddsa-rdfc-2022" or created is not None:
+            raise InvalidOptionError(
+                "status, cryptosuite and created are Data Integrity options; use "
+                "microcred.bindings.eudi.to_sd_jwt_vc for a Token Status List reference"
+            )
+        from microcred.bindings.eudi import to_sd_jwt_vc  # SD-JWT VC issuers only
+
+        return to_sd_jwt_vc(micro_credential, key=key, holder_key=holder_key)
+    if format != "vc" and (cryptosuite != "eddsa-rdfc-2022" or created is not None):
         raise InvalidOptionError(
             "cryptosuite and created are Data Integrity options; a vc+jwt takes its "
             "algorithm from the key and its date from validFrom"

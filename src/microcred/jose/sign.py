@@ -18,7 +18,7 @@ from microcred.jose.vc_jwt import CLAIM_NAMES
 from microcred.keys.keypair import Signer
 from microcred.keys.multikey import key_encoding
 
-__all__ = ["MediaType", "sign_compact"]
+__all__ = ["MediaType", "sign_compact", "sign_jws"]
 
 MediaType = Literal["vc+jwt", "vp+jwt"]
 _CONTENT = {"vc+jwt": "vc", "vp+jwt": "vp"}
@@ -45,16 +45,19 @@ def sign_compact(
     if unknown or CLAIM_NAMES & document.keys():
         clash = unknown[0] if unknown else sorted(CLAIM_NAMES & document.keys())[0]
         raise MalformedDocumentError(f"{clash!r} is not a claim this JWT may carry", path=(clash,))
+    return sign_jws({**document, **extra}, key=key, typ=typ, cty=_CONTENT[typ])
+
+
+def sign_jws(payload: Mapping[str, Any], *, key: Signer, typ: str, cty: str | None = None) -> str:
+    """A compact JWS of any JSON object `payload`, with `alg` from the key type, `kid` the
+    key's verification method, `typ` (and `cty`); the signer's output is checked first."""
     try:
-        payload = payload_json({**document, **extra})
+        encoded = payload_json(payload)
     except (TypeError, ValueError) as error:
-        raise MalformedDocumentError(f"the document is not JSON: {error}") from None
-    header = {
-        "alg": signing_algorithm(key.key_type),
-        "kid": key.verification_method,
-        "typ": typ,
-        "cty": _CONTENT[typ],
-    }
+        raise MalformedDocumentError(f"the payload is not JSON: {error}") from None
+    header = {"alg": signing_algorithm(key.key_type), "kid": key.verification_method, "typ": typ}
+    if cty is not None:
+        header["cty"] = cty
     size = 64 if key.key_type == "Ed25519" else 2 * key_encoding(key.key_type).secret.length
 
     def sign(data: bytes) -> bytes:
@@ -67,4 +70,4 @@ def sign_compact(
             )
         return signature
 
-    return serialize_compact(header, payload, sign)
+    return serialize_compact(header, encoded, sign)

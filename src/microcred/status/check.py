@@ -48,7 +48,9 @@ __all__ = [  # the loader seam is re-exported from microcred.status.lists
     "StatusListLoader",
     "StatusPolicy",
     "StatusVerdict",
+    "aggregate_entries",
     "check_status",
+    "decide_entry",
     "status_dir_loader",
     "status_file_name",
 ]
@@ -143,7 +145,7 @@ def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
         )
         return EntryStatus(at, verdict, purpose, url, index, problem=problem)
     message = messages.get(status) if messages else ("set" if status else "unset")
-    return _verdict(EntryStatus(at, StatusVerdict.OK, purpose, url, index, status, message))
+    return decide_entry(EntryStatus(at, StatusVerdict.OK, purpose, url, index, status, message))
 
 
 def _read_entry(
@@ -180,7 +182,7 @@ def _read_entry(
     return purpose, int(text), size, messages, url
 
 
-def _verdict(entry: EntryStatus) -> EntryStatus:
+def decide_entry(entry: EntryStatus) -> EntryStatus:
     """Revocation and suspension decide validity; other purposes only carry a message."""
     if not entry.status:
         return entry
@@ -236,10 +238,13 @@ def check_status(
         return Check.from_problems("status", [problem], details={"policy": policy})
     lists = StatusLists(status_loader, verify_list, issuer_id(document), authorities, memo)
     entries = [_entry_status(item, at, lists) for item, at in located]
-    return _aggregate(entries, policy)
+    return aggregate_entries(entries, policy)
 
 
-def _aggregate(entries: list[EntryStatus], policy: StatusPolicy) -> Check:
+def aggregate_entries(entries: list[EntryStatus], policy: StatusPolicy) -> Check:
+    """The status check from the entries' verdicts under `policy` (failed, indeterminate,
+    warnings for messages)."""
+
     def problems(*verdicts: StatusVerdict) -> list[Problem]:
         return [e.problem for e in entries if e.verdict in verdicts and e.problem is not None]
 

@@ -16,7 +16,13 @@ from typing import Any, Literal
 
 from microcred.result import Check, CheckStatus, Problem
 
-__all__ = ["PROFILES", "Profile", "annex_i_elements", "check_eu_standard"]
+__all__ = [
+    "PROFILES",
+    "Profile",
+    "annex_i_elements",
+    "check_eu_standard",
+    "check_eu_standard_claims",
+]
 
 Profile = Literal["default", "eu-microcredential"]
 PROFILES: tuple[Profile, ...] = ("default", "eu-microcredential")
@@ -72,19 +78,45 @@ def check_eu_standard(document: Mapping[str, Any], profile: Profile = "default")
             ("@context",),
         )
         return Check.from_problems("eu_standard", [missing])
+    return _judge(document, _paths(), profile)
+
+
+def check_eu_standard_claims(
+    claims: Mapping[str, Any], vct: Any, profile: Profile = "default"
+) -> Check:
+    """Annex I completeness of an SD-JWT VC's disclosed claims, for the types whose claims
+    we know (ours and the EUDI Learning Credential); an element a type has no claim for is
+    missing, as a verifier cannot learn it from that credential."""
+    table = _table()["sdJwtVc"]
+    if not isinstance(vct, str) or vct == "source" or vct not in table:
+        reason = f"no Annex I mapping for the credential type {vct!r}"
+        if profile != "eu-microcredential":
+            return Check("eu_standard", CheckStatus.SKIPPED, details={"reason": reason})
+        return Check.from_problems("eu_standard", [Problem("EU_ELEMENT_MISSING", reason, ("vct",))])
+    paths = tuple(
+        tuple(tuple(p.split(".")) for p in table[vct][element["id"]])
+        for element in annex_i_elements()
+    )
+    return _judge(claims, paths, profile)
+
+
+def _judge(
+    document: Mapping[str, Any], paths: tuple[tuple[tuple[str, ...], ...], ...], profile: Profile
+) -> Check:
+    """One finding per mandatory element none of whose paths holds a value."""
     findings, present = [], []
-    for element, paths in zip(annex_i_elements(), _paths(), strict=True):
-        if any(_present(document, path) for path in paths):
+    for element, element_paths in zip(annex_i_elements(), paths, strict=True):
+        if any(_present(document, path) for path in element_paths):
             present.append(element["id"])
         elif element["mandatory"]:
             findings.append(
                 Problem(
                     "EU_ELEMENT_MISSING",
                     f"Annex I element {element['id']} ({element['name']}) is missing",
-                    tuple(element["anyOf"][0].split(".")),
+                    element_paths[0] if element_paths else (),
                 )
             )
     details = {"profile": profile, "present": present}
-    if strict:
+    if profile == "eu-microcredential":
         return Check.from_problems("eu_standard", findings, details=details)
     return Check.from_problems("eu_standard", warnings=findings, details=details)

@@ -69,13 +69,6 @@ class _Refused(Exception):
 
 def verify_compact_jws(token: Any, call: Call) -> VerificationResult:
     """Every check of a JWT-secured credential; never raises on any input."""
-    if isinstance(token, str) and "~" in token:
-        problem = Problem(
-            "UNSUPPORTED_SECURING_MECHANISM",
-            "an SD-JWT (disclosures after '~') is not a securing mechanism microcred verifies yet",
-            (),
-        )
-        return VerificationResult.from_checks([Check.from_problems("structure", [problem])])
     try:
         jws, payload = read_jws(token, CREDENTIAL_TYPES)
     except MicrocredError as error:

@@ -50,6 +50,19 @@ def _is_compact_jws(document: Any) -> bool:
     return isinstance(document, str | bytes | bytearray)
 
 
+def _is_sd_jwt(document: Any) -> bool:
+    """An SD-JWT (RFC 9901): text whose JWS is followed by `~`-separated disclosures."""
+    if isinstance(document, bytes | bytearray):
+        return b"~" in document
+    return isinstance(document, str) and "~" in document
+
+
+def _verify_sd_jwt(document: Any, call: Call) -> VerificationResult:
+    from microcred.verification.sd_jwt_vc import verify_sd_jwt_vc  # SD-JWT VCs only
+
+    return verify_sd_jwt_vc(document, call)
+
+
 def _verify_compact_jws(document: Any, call: Call) -> VerificationResult:
     from microcred.verification.jose import verify_compact_jws  # JOSE tokens only
 
@@ -58,13 +71,14 @@ def _verify_compact_jws(document: Any, call: Call) -> VerificationResult:
 
 SECURING_MECHANISMS: tuple[SecuringMechanism, ...] = (
     SecuringMechanism("jades", _is_sealed, _verify_sealed),
+    SecuringMechanism("sd-jwt", _is_sd_jwt, _verify_sd_jwt),
     SecuringMechanism("compact-jws", _is_compact_jws, _verify_compact_jws),
     SecuringMechanism(
         "data-integrity", lambda document: isinstance(document, Mapping), verify_embedded
     ),
 )
-"""The built-in mechanisms, in the order they are tried: JAdES-sealed EDCs, compact JWS
-(vc+jwt and VC 1.1 JWTs), embedded Data Integrity proofs."""
+"""The built-in mechanisms, in the order they are tried: JAdES-sealed EDCs, SD-JWT VCs,
+compact JWS (vc+jwt and VC 1.1 JWTs), embedded Data Integrity proofs."""
 
 
 def dispatch(
