@@ -214,6 +214,7 @@ def _eudi_learning(model: Mapping[str, Any], language: str) -> tuple[dict[str, A
         "grade": ("text", "assessment_grade", "the grade; its scheme lost"),
         "stackability": ("text", "integration_stackability_options", "as text"),
         "furtherInformation": ("text", "achievement_description", "description and languages"),
+        "awardingBodies": ("text", "issuing_authority", "the issuer only; other bodies lost"),
     }
     entries = tuple(
         LossEntry(field, *fates.get(field, ("lost", None, "no claim in this type")))  # type: ignore[arg-type]

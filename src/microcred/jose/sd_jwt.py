@@ -59,8 +59,8 @@ def parse_sd_jwt(text: str | bytes) -> SdJwt:
             text = bytes(text).decode("ascii")
         except UnicodeDecodeError:
             raise InvalidJwsError("an SD-JWT is ASCII text") from None
-    if not isinstance(text, str) or len(text) > MAX_TOKEN_CHARS:
-        raise InvalidJwsError(f"an SD-JWT is a string of at most {MAX_TOKEN_CHARS} characters")
+    if not isinstance(text, str) or len(text) > MAX_TOKEN_CHARS or not text.isascii():
+        raise InvalidJwsError(f"an SD-JWT is ASCII text of at most {MAX_TOKEN_CHARS} characters")
     parts = text.strip().split("~")
     if len(parts) < 2:
         raise InvalidJwsError("an SD-JWT ends with '~' (or a Key Binding JWT after it)")

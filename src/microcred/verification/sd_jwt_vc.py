@@ -184,8 +184,8 @@ def _key_binding(payload: Mapping[str, Any], sd_jwt: SdJwt, call: Call) -> Check
                 "KEY_BINDING_ERROR", "the Key Binding JWT is not signed by the cnf key", ("kb",)
             )
         claims = parse_json(kb.payload)
-    except MicrocredError as error:
-        return _failed("KEY_BINDING_ERROR", error.message, ("kb", *error.path))
+    except MicrocredError as error:  # keep the code: UNSUPPORTED_JWS_ALGORITHM, MALFORMED_JWS...
+        return _failed(error.code, error.message, ("kb", *error.path))
     if not isinstance(claims, dict):
         return _failed("KEY_BINDING_ERROR", "the Key Binding JWT payload is an object", ("kb",))
     problems = list(_bound_to_call(claims, sd_jwt, call))
