@@ -69,3 +69,27 @@ def test_present_a_vc_jwt_as_a_vp_jwt_and_verify_it(
     assert main(check) == 0
     assert main(["verify-presentation", str(vp), "--challenge", "other"]) == 1
     assert "INVALID_CHALLENGE_ERROR" in capsys.readouterr().out
+
+
+def test_issue_present_and_verify_an_sd_jwt_vc(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issuer, holder = tmp_path / "issuer.json", tmp_path / "holder.json"
+    token, shown = tmp_path / "vc.sdjwt", tmp_path / "vp.sdjwt"
+    assert main(["keygen", "-o", str(issuer)]) == 0
+    assert main(["keygen", "--type", "p256", "-o", str(holder)]) == 0
+    issue = ["issue", str(EXAMPLE), "--key", str(issuer), "--format", "dc+sd-jwt"]
+    assert main([*issue, "--holder-key", str(holder), "-o", str(token)]) == 0
+    present = ["present", str(token), "--key", str(holder), "--challenge", "N", "--domain", "A"]
+    assert (
+        main([*present, "--disclose", "learningOutcomes,learner.fullName", "-o", str(shown)]) == 0
+    )
+    capsys.readouterr()
+    assert main(["verify", str(shown), "--nonce", "N", "--audience", "A"]) == 0
+    assert main(["verify", str(shown), "--nonce", "other", "--audience", "A"]) == 1
+    assert "INVALID_CHALLENGE_ERROR" in capsys.readouterr().out
+    assert main(["verify", str(token)]) == 1  # bound to the holder: no Key Binding JWT
+    assert "KEY_BINDING_MISSING" in capsys.readouterr().out
+    assert main(["inspect", str(shown)]) == 0
+    out = capsys.readouterr().out
+    assert "Ana Andromeda" in out and "dateOfBirth" not in out and "grade" not in out

@@ -35,7 +35,7 @@ from microcred.cli.common import (
 )
 from microcred.cli.status import allocate_status_entries
 from microcred.integrity.cryptosuites import CRYPTOSUITES
-from microcred.keys.keypair import KeyPair
+from microcred.keys.keypair import KeyPair, PublicKey
 
 __all__ = ["add_credential_commands"]
 
@@ -99,13 +99,25 @@ def _cmd_issue(args: argparse.Namespace) -> int:
         status = None
         if args.status_list is not None:
             [status] = allocate_status_entries(args, key, 1)
-        if args.format == "vc+jwt":
-            token = api.issue(document, key=key, status=status, format="vc+jwt")
+        if args.format in ("vc+jwt", "dc+sd-jwt"):
+            holder = _holder_key(args.holder_key) if args.holder_key else None
+            if holder is not None and args.format != "dc+sd-jwt":
+                raise UsageError("--holder-key binds an SD-JWT VC (--format dc+sd-jwt)")
+            if args.format == "dc+sd-jwt":
+                token = api.issue(document, key=key, format="dc+sd-jwt", holder_key=holder)
+            else:
+                token = api.issue(document, key=key, status=status, format="vc+jwt")
             emit_token(token, args.output)
             return EXIT_OK
         signed = api.issue(document, key=key, cryptosuite=args.suite, status=status)
     emit(signed, args.output)
     return EXIT_OK
+
+
+def _holder_key(path: str) -> PublicKey:
+    """The holder's public key from a key file (`microcred keygen`): only its public half
+    goes into the credential's `cnf`."""
+    return load_key(path).public_key
 
 
 def _cmd_sign(args: argparse.Namespace) -> int:
@@ -136,6 +148,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         now=now,
         loader=context_loader(args.context),
         trust_anchors=anchors or None,
+        challenge=args.nonce,
+        domain=args.audience,
         **status_options(args),
     )
     if args.json:
@@ -190,9 +204,16 @@ def add_credential_commands(commands: Any) -> None:
     issue.add_argument(
         "--format",
         default="vc",
-        choices=["vc", "vc+jwt", "edc"],
+        choices=["vc", "vc+jwt", "dc+sd-jwt", "edc"],
         help="vc: VC 2.0 + Data Integrity (default); vc+jwt: VC 2.0 as a compact JWS "
-        "(VC-JOSE-COSE); edc: Europass EDC sealed with JAdES",
+        "(VC-JOSE-COSE); dc+sd-jwt: an SD-JWT VC for EU wallets (docs/eudi.md); edc: Europass "
+        "EDC sealed with JAdES",
+    )
+    issue.add_argument(
+        "--holder-key",
+        metavar="FILE",
+        help="dc+sd-jwt: the holder's key file; its public key is bound (cnf), so every "
+        "presentation needs the holder's Key Binding JWT",
     )
     issue.add_argument("--cert", help="edc: the seal certificate chain (PEM), leaf first")
     issue.add_argument("--password", help="edc: password of the key file")
@@ -226,6 +247,10 @@ def add_credential_commands(commands: Any) -> None:
         metavar="FILE",
         help="JSON Lines, one credential per line: one verdict per line on stdout (verify_many)",
     )
+    verify.add_argument(
+        "--nonce", help="SD-JWT: the nonce you gave the holder (its Key Binding JWT must carry it)"
+    )
+    verify.add_argument("--audience", help="SD-JWT: your identifier, the Key Binding JWT's aud")
     verify.add_argument("--json", action="store_true", help="print the full result as JSON")
     verify.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
     verify.add_argument(

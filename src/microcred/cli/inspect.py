@@ -8,6 +8,7 @@ verifying anything.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
@@ -24,12 +25,53 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from microcred.bindings.elm import from_credential
     from microcred.display.summary import annex_i_summary
 
-    document = _payload(read_credential(args.input))
+    read = read_credential(args.input)
+    if isinstance(read, str) and "~" in read:
+        return _inspect_sd_jwt(read, args)
+    document = _payload(read)
     mc = from_edc(document) if is_edc(document) else from_credential(document)
     if args.json:
         emit(mc.dump(), None)
         return EXIT_OK
     out = sys.stdout
+    out.write(NOT_VERIFIED + "\n")
+    for element, name, lines in annex_i_summary(mc, args.lang):
+        out.write(f"{element:<4} {name}\n")
+        for line in lines or ["—"]:
+            out.write(f"     {line}\n")
+    return EXIT_OK
+
+
+def _inspect_sd_jwt(token: str, args: argparse.Namespace) -> int:
+    """What an SD-JWT VC discloses, and only that: the claims its disclosures reveal (the
+    Annex I view when the whole micro-credential of our type is disclosed)."""
+    from microcred.bindings.eudi import from_sd_jwt_vc
+    from microcred.display.summary import annex_i_summary
+    from microcred.errors import MicrocredError
+    from microcred.jose.compact import parse_compact
+    from microcred.jose.disclosures import reveal
+    from microcred.jose.sd_jwt import parse_sd_jwt
+    from microcred.strict_json import parse_json
+
+    sd_jwt = parse_sd_jwt(token)
+    payload = parse_json(parse_compact(sd_jwt.issuer_jwt).payload)
+    if not isinstance(payload, dict):
+        raise MalformedDocumentError("the SD-JWT payload is not a JSON object")
+    claims, placed = reveal(payload, sd_jwt.disclosures)
+    out = sys.stdout
+    try:
+        mc = from_sd_jwt_vc(claims)
+    except MicrocredError:
+        if args.json:
+            emit(claims, None)
+            return EXIT_OK
+        out.write(NOT_VERIFIED + "\n")
+        out.write(f"vct {claims.get('vct')}: {len(placed)} disclosed claim(s)\n")
+        out.write(json.dumps(claims, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if args.json:
+        emit(mc.dump(), None)
+        return EXIT_OK
     out.write(NOT_VERIFIED + "\n")
     for element, name, lines in annex_i_summary(mc, args.lang):
         out.write(f"{element:<4} {name}\n")

@@ -36,6 +36,7 @@ from microcred.integrity.cryptosuites import CRYPTOSUITES
 from microcred.keys.did_key import KeyResolver, resolve_did_key
 from microcred.keys.did_web import DidWebResolver, did_web_to_url
 from microcred.keys.resolvers import chain_resolvers
+from microcred.presentation.sd_jwt import present_sd_jwt
 from microcred.verification.presentation_result import PresentationResult
 
 __all__ = ["add_presentation_commands", "print_presentation_result"]
@@ -45,8 +46,28 @@ def _domain(values: list[str]) -> str | list[str] | None:
     return None if not values else values[0] if len(values) == 1 else values
 
 
+def _present_sd_jwt(args: argparse.Namespace, credentials: list[Any]) -> int:
+    """`present token.sdjwt --disclose title,level`: the chosen disclosures and a Key Binding
+    JWT for the verifier's nonce (--challenge) and audience (--domain)."""
+    if len(credentials) != 1 or not isinstance(credentials[0], str) or "~" not in credentials[0]:
+        raise UsageError("--disclose presents one SD-JWT VC (a file from issue --format dc+sd-jwt)")
+    if len(args.domain) != 1:
+        raise UsageError("an SD-JWT presentation names one audience: give --domain once")
+    token = present_sd_jwt(
+        credentials[0],
+        disclose=[name.strip() for name in args.disclose.split(",") if name.strip()],
+        holder_key=load_key(args.key),
+        nonce=args.challenge,
+        audience=args.domain[0],
+    )
+    emit_token(token, args.output)
+    return EXIT_OK
+
+
 def _cmd_present(args: argparse.Namespace) -> int:
     credentials = [read_credential(path) for path in args.credentials]
+    if args.disclose is not None:
+        return _present_sd_jwt(args, credentials)
     options: dict[str, Any] = {
         "key": load_key(args.key),
         "challenge": args.challenge,
@@ -132,6 +153,12 @@ def add_presentation_commands(commands: Any) -> None:
         choices=["vp", "vp+jwt"],
         help="vp: JSON with a Data Integrity proof (default); vp+jwt: a compact JWS whose "
         "nonce is the challenge and aud the domain",
+    )
+    make.add_argument(
+        "--disclose",
+        metavar="CLAIMS",
+        help="SD-JWT VC: the claims to disclose, comma-separated (title,learningOutcomes,"
+        "learner.fullName); --challenge is the nonce, --domain the audience",
     )
     make.add_argument("-o", "--output", help="file to write (default: stdout)")
     make.set_defaults(run=_cmd_present)
