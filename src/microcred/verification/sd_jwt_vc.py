@@ -22,6 +22,7 @@ from microcred.jose.algorithms import jws_algorithm, verify_jws
 from microcred.jose.compact import parse_compact
 from microcred.jose.disclosures import Disclosure, digest, reveal
 from microcred.jose.sd_jwt import SdJwt, parse_sd_jwt
+from microcred.jose.type_metadata import never_disclosable
 from microcred.jose.vc_jwt import time_claim
 from microcred.keys.rsa import public_key_from_jwk
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
@@ -96,7 +97,16 @@ def _structure(payload: Mapping[str, Any], placed: tuple[Disclosure, ...]) -> li
         )
     if "iss" in payload and not isinstance(payload["iss"], str):
         problems.append(Problem("MALFORMED_VALUE_ERROR", "iss is a URL", ("iss",)))
+    never = never_disclosable(payload.get("vct"))
     for d in placed:
+        if d.path in never:
+            problems.append(
+                Problem(
+                    "TYPE_METADATA_MISMATCH",
+                    f"the type metadata of {payload.get('vct')} never lets {d.path} be disclosed",
+                    d.path,
+                )
+            )
         if len(d.path) == 1 and d.path[0] in NEVER_DISCLOSABLE:
             problems.append(
                 Problem(
