@@ -22,7 +22,7 @@ TYPE_METADATA_FILES = {
 
 
 @cache
-def type_metadata(vct: object) -> Mapping[str, Any] | None:
+def type_metadata(vct: str) -> Mapping[str, Any] | None:
     """The shipped Type Metadata document of `vct`, or None for a type we do not ship."""
     name = TYPE_METADATA_FILES.get(vct) if isinstance(vct, str) else None
     if name is None:
@@ -33,7 +33,7 @@ def type_metadata(vct: object) -> Mapping[str, Any] | None:
 
 def never_disclosable(vct: object) -> frozenset[tuple[str | int, ...]]:
     """The claim paths the type's metadata marks `"sd": "never"`."""
-    metadata = type_metadata(vct)
+    metadata = type_metadata(vct) if isinstance(vct, str) else None  # a list is unhashable
     if metadata is None:
         return frozenset()
     return frozenset(tuple(c["path"]) for c in metadata["claims"] if c.get("sd") == "never")
