@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from microcred.keys.did_key import VerificationMethod, resolve_did_key
     from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
     from microcred.keys.https_controller import HttpsControllerResolver
+    from microcred.keys.jwt_vc_issuer import JwtVcIssuerResolver
     from microcred.keys.keypair import KeyPair, PublicKey, Signer
     from microcred.keys.resolvers import CachingResolver, chain_resolvers, resolve_offline
     from microcred.model import (
@@ -58,6 +59,7 @@ _LAZY = {
     "did_jwk": "microcred.keys.did_jwk",
     "resolve_did_jwk": "microcred.keys.did_jwk",
     "HttpsControllerResolver": "microcred.keys.https_controller",
+    "JwtVcIssuerResolver": "microcred.keys.jwt_vc_issuer",
     "resolve_offline": "microcred.keys.resolvers",
     "verify": "microcred.api",
     "from_credential": "microcred.bindings.elm",
@@ -127,6 +129,7 @@ __all__ = [
     "HttpsControllerResolver",
     "IndexAllocator",
     "InvalidMicroCredential",
+    "JwtVcIssuerResolver",
     "KeyPair",
     "LangText",
     "Learner",
