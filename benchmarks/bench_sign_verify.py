@@ -27,7 +27,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from microcred import KeyPair, MicroCredential, api, issue_many, present, verify_presentation
+from microcred import (
+    KeyPair,
+    MicroCredential,
+    api,
+    issue_many,
+    present,
+    present_sd_jwt,
+    verify_presentation,
+)
 from microcred.batch import Issued, IssueFailure
 from microcred.bindings.elm import to_credential
 from microcred.jsonld.expand import to_rdf
@@ -207,9 +215,24 @@ def other_operations(key: KeyPair, iterations: int) -> None:
     holder = KeyPair.generate("Ed25519")
     vp = present([rdfc, jcs], key=holder, challenge="c-1", domain="verifier.example")
     assert verify_presentation(vp, challenge="c-1", domain="verifier.example").verified
+    token = api.issue(DEMO, key=key, format="vc+jwt")
+    sd_jwt = api.issue(DEMO, key=key, format="dc+sd-jwt", holder_key=holder.public_key)
+    shown = present_sd_jwt(
+        sd_jwt, disclose=["learningOutcomes"], holder_key=holder, nonce="n", audience="a"
+    )
+    assert api.verify(token).verified and api.verify(shown, challenge="n", domain="a").verified
     figures = {
         "sign, eddsa-jcs-2022": lambda: api.sign(unsigned, key=key, cryptosuite="eddsa-jcs-2022"),
         "verify, eddsa-jcs-2022": lambda: api.verify(jcs),
+        "issue, vc+jwt": lambda: api.issue(DEMO, key=key, format="vc+jwt"),
+        "verify, vc+jwt": lambda: api.verify(token),
+        "issue, dc+sd-jwt": lambda: api.issue(
+            DEMO, key=key, format="dc+sd-jwt", holder_key=holder.public_key
+        ),
+        "present, dc+sd-jwt + KB": lambda: present_sd_jwt(
+            sd_jwt, disclose=["learningOutcomes"], holder_key=holder, nonce="n", audience="a"
+        ),
+        "verify, dc+sd-jwt + KB": lambda: api.verify(shown, challenge="n", domain="a"),
         "verify_presentation of 2": lambda: verify_presentation(
             vp, challenge="c-1", domain="verifier.example"
         ),

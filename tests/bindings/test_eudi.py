@@ -47,6 +47,7 @@ def test_the_eudi_learning_credential_carries_text_and_reports_the_rest() -> Non
     assert claims["achievement_title"] == "Erstellung digitaler Microcredentials"
     assert claims["level_of_learning_experience"] == "EQF 6"
     assert claims["expected_study_time"] == "2 ECTS / 60 hours"
+    assert claims["issuing_country"] == "IE"  # alpha-2, as EUDI rulebooks write countries
     lost = {"assessment", "participation", "supervision", "learningOpportunityType"}
     assert set(report.lost) == lost
     assert ("family_name",) in disclosable and ("achievement_title",) not in disclosable

@@ -26,6 +26,7 @@ from microcred.jose.vc_jwt import CLAIM_NAMES
 from microcred.keys.keypair import Signer
 from microcred.keys.rsa import AnyPublicKey
 from microcred.model import MicroCredential
+from microcred.model.vocab import Country
 
 __all__ = [
     "EUDI_LEARNING_VCT",
@@ -157,8 +158,9 @@ def _eudi_learning(model: Mapping[str, Any], language: str) -> tuple[dict[str, A
     workload, level = model.get("workload", {}), model.get("level", {})
     claims: dict[str, Any] = {
         "issuing_authority": _text(issuer.get("legalName"), language),
-        "issuing_country": issuer.get("country"),
+        "issuing_country": _alpha2(issuer.get("country")),
         "date_of_issuance": str(model.get("dateOfIssuing", ""))[:10] or None,
+        "date_of_expiry": str(model.get("validUntil", ""))[:10] or None,
         "family_name": _text(learner.get("familyName"), language),
         "given_name": _text(learner.get("givenName"), language),
         "learner_identification": learner.get("id") or _text(learner.get("fullName"), language),
@@ -199,6 +201,7 @@ def _eudi_learning(model: Mapping[str, Any], language: str) -> tuple[dict[str, A
             "legal name and country; registration and region lost",
         ),
         "dateOfIssuing": ("text", "date_of_issuance", "the date, without time"),
+        "validUntil": ("text", "date_of_expiry", "the date, without time"),
         "learningOutcomes": ("text", "learning_outcomes", "titles only; ESCO skills lost"),
         "workload": ("text", "expected_study_time", "as text"),
         "level": ("text", "level_of_learning_experience", "EQF only; NQF and QF-EHEA lost"),
@@ -222,6 +225,12 @@ def _eudi_learning(model: Mapping[str, Any], language: str) -> tuple[dict[str, A
         if field != "id"
     )
     return claims, LossReport(EUDI_LEARNING_VCT, entries)
+
+
+def _alpha2(country: Any) -> str | None:
+    """ISO 3166-1 alpha-2, as the EUDI rulebooks write countries (the model keeps the EU
+    authority's alpha-3 key)."""
+    return Country.of(country).alpha2 if isinstance(country, str) else None
 
 
 def _stackability(value: Any, language: str) -> str | None:
