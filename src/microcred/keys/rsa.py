@@ -19,7 +19,13 @@ from microcred.errors import InvalidKeyError, InvalidMultibaseError
 from microcred.keys.keypair import PublicKey
 from microcred.keys.multibase import base64url_decode, base64url_encode
 
-__all__ = ["MIN_RSA_BITS", "AnyPublicKey", "RsaPublicKey", "public_key_from_jwk"]
+__all__ = [
+    "MIN_RSA_BITS",
+    "AnyPublicKey",
+    "RsaPublicKey",
+    "public_key_from_cryptography",
+    "public_key_from_jwk",
+]
 
 MIN_RSA_BITS = 2048
 _MAX_RSA_BITS = 16384  # verification cost grows with the modulus: a hostile key stays bounded
@@ -138,3 +144,24 @@ def _encode(value: int) -> str:
 
 def _fail(message: str) -> NoReturn:
     raise InvalidKeyError(message)
+
+
+def public_key_from_cryptography(key: object) -> AnyPublicKey:
+    """Our key for a `cryptography` public key (an X.509 certificate's): Ed25519, P-256,
+    P-384 or RSA; InvalidKeyError for any other kind."""
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return PublicKey("Ed25519", key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        kinds = {"secp256r1": "P-256", "secp384r1": "P-384"}
+        kind = kinds.get(key.curve.name)
+        if kind is None:
+            _fail(f"the curve {key.curve.name} is not supported (P-256, P-384)")
+        point = key.public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+        return PublicKey(kind, point)  # type: ignore[arg-type]
+    if isinstance(key, rsa.RSAPublicKey):
+        numbers = key.public_numbers()
+        return RsaPublicKey(numbers.n, numbers.e)
+    _fail(f"a {type(key).__name__} is not a key we verify with")

@@ -30,6 +30,7 @@ from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts, check_structure
 from microcred.verification.embedded import status_step
 from microcred.verification.eu_standard import check_eu_standard
+from microcred.verification.x5c import X5cRefused, x5c_key
 
 __all__ = [
     "CREDENTIAL_TYPES",
@@ -55,7 +56,7 @@ _MALFORMED = "MALFORMED_JWS"
 @dataclass(frozen=True, slots=True)
 class JwsKey:
     """The key a token was verified with, who controls it (None: nothing binds it to anyone),
-    and how it was found ("kid", "jwk" or "issuer": the owner's own document)."""
+    and how it was found ("kid", "jwk", "x5c" or "issuer": the owner's own document)."""
 
     key: AnyPublicKey
     controller: str | None
@@ -160,6 +161,12 @@ def _key(header: Mapping[str, Any], owner: str | None, purpose: str, call: Call)
                 )
             )
         return JwsKey(method.public_key, method.controller, "kid")
+    if "x5c" in header and carried is None:
+        try:
+            key, bound = x5c_key(header["x5c"], owner, call)
+        except X5cRefused as refused:
+            raise _Refused(refused.problem) from None
+        return JwsKey(key, bound, "x5c")
     if owner is None:
         raise _Refused(
             Problem("JWS_KEY_NOT_IDENTIFIED", "no kid, and no issuer or holder", ("header",))
