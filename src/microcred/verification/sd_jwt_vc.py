@@ -127,7 +127,7 @@ def _issuer(issuer: str | None, controller: str | None, proof: Check) -> Check:
     if controller is None:
         problem = Problem(
             "ISSUER_KEY_UNBOUND",
-            "the token carries its own key and nothing binds it to iss",
+            "the key comes with the token (a jwk, or an x5c leaf that does not name iss)",
             ("iss",),
         )
         return Check.from_problems("issuer", [problem], details=details)
