@@ -36,7 +36,6 @@ from microcred.integrity.cryptosuites import CRYPTOSUITES
 from microcred.keys.did_key import KeyResolver, resolve_did_key
 from microcred.keys.did_web import DidWebResolver, did_web_to_url
 from microcred.keys.resolvers import chain_resolvers
-from microcred.presentation.sd_jwt import present_sd_jwt
 from microcred.verification.presentation_result import PresentationResult
 
 __all__ = ["add_presentation_commands", "print_presentation_result"]
@@ -53,6 +52,8 @@ def _present_sd_jwt(args: argparse.Namespace, credentials: list[Any]) -> int:
         raise UsageError("--disclose presents one SD-JWT VC (a file from issue --format dc+sd-jwt)")
     if len(args.domain) != 1:
         raise UsageError("an SD-JWT presentation names one audience: give --domain once")
+    from microcred.presentation.sd_jwt import present_sd_jwt  # SD-JWT holders only
+
     token = present_sd_jwt(
         credentials[0],
         disclose=[name.strip() for name in args.disclose.split(",") if name.strip()],

@@ -11,7 +11,6 @@ from typing import Any, Literal, overload
 
 from microcred import api
 from microcred.errors import InvalidOptionError, MalformedDocumentError, ProofGenerationError
-from microcred.jose.sign import sign_compact
 from microcred.jsonld.loader import DocumentLoader
 from microcred.keys.keypair import Signer
 from microcred.vcdm import CREDENTIALS_V2, as_list
@@ -103,6 +102,8 @@ def present(
         "verifiableCredential": [_embedded(c) for c in credentials],
     }
     if format == "vp+jwt":
+        from microcred.jose.sign import sign_compact  # JOSE only for vp+jwt holders
+
         claims = {"nonce": challenge, **({"aud": domain} if domain is not None else {})}
         return sign_compact(presentation, key=key, typ="vp+jwt", claims=claims)
     return api.sign(
