@@ -62,6 +62,7 @@ def test_round_trip_is_trusted_with_the_root_as_anchor(
         "format",
         "integrity",
         "certificate",
+        "issuer",
         "validity",
         "timestamps",
         "revocation",

@@ -18,11 +18,18 @@ from microcred.bindings._edc_read import EDCReading, read_edc_leniently
 from microcred.bindings._edc_write import EDCWriter, edc_constants, edc_requirements
 from microcred.bindings._elm_to_model import read_elm
 from microcred.bindings._elm_walker import Dialect, Input, relocate
-from microcred.errors import FieldError, InvalidMicroCredential, InvalidOptionError, Path
+from microcred.errors import (
+    FieldError,
+    InvalidMicroCredential,
+    InvalidOptionError,
+    Path,
+    SealError,
+)
 from microcred.jades import seal
 from microcred.jades.algorithms import SigningKey
+from microcred.jades.issuer import seal_subject
 from microcred.jades.jws import is_jades, read_payload
-from microcred.jades.keystore import CertificateInput
+from microcred.jades.keystore import CertificateInput, load_certificates
 from microcred.model import Country, LangText, Language, LegalIdentifier, MicroCredential
 from microcred.result import Problem
 from microcred.vcdm import CREDENTIALS_V1
@@ -31,6 +38,7 @@ __all__ = [
     "Display",
     "EDCIssuer",
     "EDCReading",
+    "certificate_issuer",
     "from_edc",
     "is_edc",
     "issue_edc",
@@ -140,16 +148,35 @@ def to_edc(
 def issue_edc(
     mc: MicroCredential,
     *,
-    issuer: EDCIssuer,
     key: SigningKey,
     certificate_chain: CertificateInput,
+    issuer: EDCIssuer | None = None,
     signing_time: datetime | None = None,
     display: Display | None = None,
 ) -> dict[str, Any]:
-    """`to_edc` then a JAdES seal (`jades.seal`) whose `sigT` equals the EDC's `issued`."""
+    """`to_edc` then a JAdES seal (`jades.seal`) whose `sigT` equals the EDC's `issued`.
+
+    The issuer's eIDAS identity comes from the seal certificate (organizationIdentifier and
+    C), as EDC's sealing step writes it, unless `issuer` is given; a given `issuer` that
+    disagrees with the certificate is refused (`SealError`): nobody seals in another
+    organisation's name."""
     moment = (signing_time or _now()).replace(microsecond=0)
+    if issuer is None:
+        issuer = certificate_issuer(certificate_chain)
     edc = to_edc(mc, issuer=issuer, display=display, issued=moment)
     return seal(edc, key=key, certificate_chain=certificate_chain, signing_time=moment)
+
+
+def certificate_issuer(certificate_chain: CertificateInput) -> EDCIssuer:
+    """The eIDAS identity a seal certificate (the chain's first) names: its
+    organizationIdentifier (2.5.4.97) and country (C). Raises SealError without them."""
+    chain = load_certificates(certificate_chain)
+    subject = seal_subject(chain[0]) if chain else None
+    if subject is None or not subject.organization_identifier or subject.country_iri() is None:
+        raise SealError(
+            "the seal certificate names no organizationIdentifier and country: pass issuer="
+        )
+    return EDCIssuer(subject.organization_identifier, subject.country_iri() or "")
 
 
 def _malformed(path: Path, message: str) -> InvalidMicroCredential:

@@ -47,5 +47,5 @@ def verify_sealed(document: Mapping[str, Any], call: Call) -> VerificationResult
     return VerificationResult.from_checks(
         checks,
         credential if isinstance(credential, Mapping) else None,
-        require=("integrity", "certificate"),
+        require=("integrity", "certificate", "issuer"),
     )
