@@ -34,6 +34,10 @@ ListVerifier = Callable[[Mapping[str, Any]], VerificationResult]
 _T = TypeVar("_T")
 _LIST_TYPE = "BitstringStatusListCredential"
 _SUBJECT_TYPE = "BitstringStatusList"
+# The W3C CCG StatusList2021 that BSL replaced: same entry fields, same GZIP bitstring, but
+# an encodedList of plain base64url without the multibase `u` (EDCs of some tools use it).
+_LEGACY_LIST_TYPE = "StatusList2021Credential"
+_LEGACY_SUBJECT_TYPE = "StatusList2021"
 _LIST_CHECKS = ("structure", "contexts", "proof", "validity")  # what a usable list must pass
 _RETRIEVAL = "STATUS_RETRIEVAL_ERROR"
 _VERIFICATION = "STATUS_VERIFICATION_ERROR"
@@ -97,6 +101,7 @@ class ListCredential:
     url: str
     purposes: frozenset[str]
     encoded_list: Any
+    legacy: bool = False  # a StatusList2021Credential
 
 
 def _memo(cache: dict[str, _T | UndecidedStatus], url: str, compute: Callable[[], _T]) -> _T:
@@ -139,8 +144,11 @@ class StatusLists:
         """Bitstring Expansion of the list's encodedList (BSL §3.2 step 8, §3.4), once."""
 
         def expand() -> bytes:
+            encoded = listed.encoded_list
+            if listed.legacy and isinstance(encoded, str):
+                encoded = "u" + encoded.rstrip("=")  # StatusList2021: base64url, no header
             try:
-                return expand_bitstring(listed.encoded_list)
+                return expand_bitstring(encoded)
             except MalformedDocumentError as error:
                 message = f"status list {listed.url}: credentialSubject.{error.message}"
                 raise InvalidStatus(_MALFORMED, message) from None
@@ -169,21 +177,22 @@ class StatusLists:
         """The list credential `document`, loaded for `url`, once it verified."""
         if not isinstance(document, Mapping):
             raise UndecidedStatus(_RETRIEVAL, f"the loader returned no JSON object for {url}")
-        if _LIST_TYPE not in as_list(document.get("type")):
+        types = as_list(document.get("type"))
+        legacy = _LEGACY_LIST_TYPE in types and _LIST_TYPE not in types
+        if _LIST_TYPE not in types and not legacy:
             raise UndecidedStatus(_VERIFICATION, f"{url} is not a {_LIST_TYPE}")
         if document.get("id") != url:  # else one list of the issuer could stand for another
             found = repr(document["id"]) if "id" in document else "no id"
             raise UndecidedStatus(_VERIFICATION, f"the list loaded for {url} has {found}")
         self._verified(url, document)
         subject = document.get("credentialSubject")
-        if not isinstance(subject, Mapping) or _SUBJECT_TYPE not in as_list(subject.get("type")):
-            raise InvalidStatus(
-                _MALFORMED, f"status list {url}: the subject is not one {_SUBJECT_TYPE}"
-            )
+        kind = _LEGACY_SUBJECT_TYPE if legacy else _SUBJECT_TYPE
+        if not isinstance(subject, Mapping) or kind not in as_list(subject.get("type")):
+            raise InvalidStatus(_MALFORMED, f"status list {url}: the subject is not one {kind}")
         purposes = as_list(subject.get("statusPurpose"))
         if not all(isinstance(p, str) and p for p in purposes):
             raise InvalidStatus(_MALFORMED, f"status list {url}: statusPurpose must be strings")
-        return ListCredential(url, frozenset(purposes), subject.get("encodedList"))
+        return ListCredential(url, frozenset(purposes), subject.get("encodedList"), legacy)
 
     def _verified(self, url: str, document: Mapping[str, Any]) -> None:
         """Structure, contexts, every proof, the issuer binding and validity pass, and the
