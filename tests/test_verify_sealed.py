@@ -97,7 +97,10 @@ def test_the_ec_sample_verifies_with_its_pinned_issuing_ca(reference_dir: Path) 
         for c in carried
         if hashlib.sha256(c.public_bytes(Encoding.DER)).hexdigest() == expected["anchor"]["sha256"]
     ]
-    result = api.verify(document, trust_anchors=[anchor], now=datetime(2026, 6, 1, tzinfo=UTC))
+    later = api.verify(document, trust_anchors=[anchor], now=datetime(2026, 6, 1, tzinfo=UTC))
+    assert later.checks["certificate"].status == "indeterminate"  # expired 2025-05-10, no PoE
+    assert not later.verified
+    result = api.verify(document, trust_anchors=[anchor], now=datetime(2025, 5, 1, tzinfo=UTC))
     assert result.checks["integrity"].status == "passed"
     assert result.checks["certificate"].status in ("passed", "warning")
     assert result.checks["contexts"].status == "passed", result.checks["contexts"].to_dict()
