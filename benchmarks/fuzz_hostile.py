@@ -235,7 +235,7 @@ def targets(seed: dict[str, Any]) -> dict[str, tuple[str, Callable[[Any], Any], 
             False,
         ),
         "verify_seal": ("edc", lambda d: verify_seal(d, trust_anchors=[anchor], now=NOW), False),
-        "read_edc": ("edc", read_edc, True),
+        "read_edc": ("edc", read_edc, False),
         "from_credential": ("vc", from_credential, True),
         "strict JSON reader": ("vc", _reader, True),
     }

@@ -87,7 +87,7 @@ def test_inspect_a_europass_edc(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 0
     elements = _elements(out)
     assert elements["M2"] == [EXAMPLE["title"]["en"]]
-    assert elements["O2"] == elements["O3"] == ["—"]  # absent elements say so
+    assert elements["O2"] == elements["O3"] == ["absent"]  # absent elements say so
 
 
 def test_a_credential_without_a_micro_credential_names_what_is_missing(

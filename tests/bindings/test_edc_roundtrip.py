@@ -222,7 +222,7 @@ def test_from_edc_reads_variations_of_other_tools(example: MicroCredential) -> N
     spec["creditPoint"] = spec["creditPoint"][0]  # single objects instead of arrays
     body = subject["hasClaim"]["awardedBy"]["awardingBody"][0]
     edc["issuer"]["location"].append(copy.deepcopy(body["location"][0]))  # a second location
-    read = read_edc(edc)
+    read = read_edc(edc).fields
     assert read["learner"]["nationalID"] == {
         "notation": "LA-234218",
         "country": "http://publications.europa.eu/resource/authority/country/ITA",

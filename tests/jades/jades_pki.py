@@ -29,10 +29,16 @@ CREDENTIAL: dict[str, Any] = {
     ],
     "id": "urn:credential:6f1f3f44-1b1c-4c83-9a56-1f0c1d7d2a10",
     "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
-    "issuer": {
+    "issuer": {  # the organisation the test PKI's certificates name (binding: jades.issuer)
         "id": "urn:epass:org:1",
         "type": "Organisation",
         "legalName": {"de": "Hochschule Süd"},
+        "eIDASIdentifier": {
+            "id": "urn:epass:legalIdentifier:1",
+            "type": "LegalIdentifier",
+            "notation": "VATLU-00000000",
+            "spatial": {"id": "http://publications.europa.eu/resource/authority/country/LUX"},
+        },
     },
     "issuanceDate": "2025-03-01T12:00:00Z",
     "validFrom": "2025-02-28T00:00:00Z",
@@ -50,6 +56,7 @@ def name(common_name: str) -> x509.Name:
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "LU"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "microcred test PKI"),
+            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, "VATLU-00000000"),
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )

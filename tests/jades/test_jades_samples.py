@@ -68,12 +68,16 @@ def test_trusted_when_the_pinned_anchor_is_given(sample: tuple[Any, Any]) -> Non
     anchor = _carried(document, expected["anchor"]["sha256"])
     assert expected["anchor"]["subject_cn"] in anchor.subject.rfc4514_string()
     result = verify_seal(document, trust_anchors=[anchor], now=NOW)
-    assert result.verified, result.to_dict()
     certificate = result.checks["certificate"]
     assert certificate.details["trust"] == "trusted"
     assert len(certificate.details["path"]) == expected["path_length"]
-    warned = [w.code for w in certificate.warnings] == ["CERTIFICATE_EXPIRED_SINCE_SIGNING"]
-    assert warned is expected["expired_since_signing"]
+    # the EC seal certificates expired on 2025-05-10; no time-stamp is verified yet, so a
+    # claimed sigT is no proof of existence: indeterminate, not verified (issue 15)
+    expired = [p.code for p in certificate.problems] == ["CERTIFICATE_EXPIRED_SINCE_SIGNING"]
+    assert expired is expected["expired_since_signing"]
+    assert result.verified is not expired, result.to_dict()
+    if expired:
+        return
     assert result.checks["timestamps"].details["present"] == expected["timestamps"]
     assert result.document is not None and result.document["type"][0] == "VerifiableCredential"
 

@@ -62,6 +62,7 @@ def test_round_trip_is_trusted_with_the_root_as_anchor(
         "format",
         "integrity",
         "certificate",
+        "issuer",
         "validity",
         "timestamps",
         "revocation",
@@ -113,15 +114,18 @@ def test_certificate_must_be_valid_at_the_signing_time(
     assert code in result.codes and not result.verified
 
 
-def test_expiry_after_signing_is_a_warning_because_sigT_is_only_claimed(
+def test_expiry_after_signing_is_indeterminate_because_sigT_is_only_claimed(
     p256_key: Any, issue_leaf: Any, root: Any
 ) -> None:
+    """ETSI EN 319 102-1: without a verified time-stamp there is no proof of existence
+    before the certificate expired, so the seal is not verified (issue 15)."""
     leaf = issue_leaf(p256_key, not_after=T0 + timedelta(days=2))
     sealed = seal(CREDENTIAL, key=p256_key, certificate_chain=[leaf], signing_time=T0)
+    assert verify_seal(sealed, trust_anchors=[root[1]], now=T0 + timedelta(days=1)).verified
     result = verify_seal(sealed, trust_anchors=[root[1]], now=T0 + timedelta(days=30))
     check = result.checks["certificate"]
-    assert check.status is CheckStatus.WARNING and result.verified
-    assert [w.code for w in check.warnings] == ["CERTIFICATE_EXPIRED_SINCE_SIGNING"]
+    assert check.status is CheckStatus.INDETERMINATE and not result.verified
+    assert [p.code for p in check.problems] == ["CERTIFICATE_EXPIRED_SINCE_SIGNING"]
 
 
 def test_a_certificate_only_for_signing_certificates_cannot_seal(

@@ -31,12 +31,15 @@ from microcred.jades.algorithms import sign
 from microcred.jades.jws import b64url_decode, signing_input
 from microcred.keys.multibase import base64url_encode as b64url_encode
 from microcred.result import CheckStatus, VerificationResult
+from tests.jades.jades_pki import CREDENTIAL as BOUND
 from tests.jades.jades_pki import LATER, T0, certificate
+
+BOUND_ISSUER = BOUND["issuer"]
 
 CREDENTIAL: dict[str, Any] = {
     "@context": ["https://www.w3.org/2018/credentials/v1"],
     "type": ["VerifiableCredential"],
-    "issuer": "urn:example:issuer",
+    "issuer": BOUND_ISSUER,  # the organisation the test PKI names (jades.issuer binding)
     "issuanceDate": "2025-03-01T12:00:00Z",
     "credentialSubject": {"id": "urn:example:subject"},
 }

@@ -132,6 +132,8 @@ class EDCWriter(Writer):
             "issued": issued,
             "issuanceDate": issued,
             "validFrom": xsd_datetime(mc.date_of_issuing),
+            # The sealer's mandate from the awarding bodies (EDC issuedByMandate profile).
+            "evidence": {"id": self.id("mandate"), **edc_constants("evidence")},
         }
         if mc.valid_until is not None:
             out["validUntil"] = out["expirationDate"] = xsd_datetime(mc.valid_until)

@@ -23,10 +23,19 @@ from microcred.bindings._elm_walker import (
     fail,
     many,
 )
-from microcred.errors import Path
+from microcred.errors import InvalidMicroCredential, Path
 from microcred.model import AccreditationType, AssessmentType, Concept
 
-__all__ = ["MICROCRED", "MICROCRED_CONTEXT", "read_credential", "read_elm"]
+__all__ = [
+    "MICROCRED",
+    "MICROCRED_CONTEXT",
+    "choose_claim",
+    "claims",
+    "read_claim",
+    "read_credential",
+    "read_elm",
+    "uses_context",
+]
 
 MICROCRED_CONTEXT = "https://w3id.org/microcred/v1"
 MICROCRED = Dialect(frozenset({MICROCRED_CONTEXT}), "dcDescription", ("nationalID",), False)
@@ -52,19 +61,108 @@ def read_credential(credential: Mapping[str, Any]) -> Input:
     return read_elm(credential, MICROCRED)[0]
 
 
-def read_elm(credential: Mapping[str, Any], dialect: Dialect) -> tuple[Input, Origins]:
-    """(model input, where each model field was read) for a credential in `dialect`."""
+def read_elm(
+    credential: Mapping[str, Any], dialect: Dialect, *, claim: int | None = None
+) -> tuple[Input, Origins]:
+    """(model input, where each model field was read) for a credential in `dialect`.
+
+    Strict: the first structural problem raises `InvalidMicroCredential`. With several
+    claims, `claim` picks one (index in `hasClaim`), else the one `choose_claim` finds."""
     if not isinstance(credential, Mapping):
         raise fail((), "a credential must be a JSON object")
-    listed = many(credential.get("@context"))  # inline contexts (objects) are not ours
-    if not any(isinstance(context, str) and context in dialect.contexts for context in listed):
-        names = " or ".join(sorted(dialect.contexts))
-        raise fail(("@context",), f"the credential does not use the {names} context")
     r = Reader(credential, dialect)
-    c_path, subject = r.need_at(credential, "credentialSubject", ())
-    a_path, achievement = r.need_at(subject, "hasClaim", c_path)
-    s_path, spec = r.need_at(achievement, "specifiedBy", a_path)
-    w_path, awarding = r.need_at(achievement, "awardedBy", a_path)
+    if not uses_context(credential, dialect):
+        raise fail(("@context",), _context_message(dialect))
+    return read_claim(r, credential, claim)[0], r.origins
+
+
+def uses_context(credential: Mapping[str, Any], dialect: Dialect) -> bool:
+    """Whether `@context` lists one of the dialect's contexts (inline objects are not ours)."""
+    listed = many(credential.get("@context"))
+    return any(isinstance(context, str) and context in dialect.contexts for context in listed)
+
+
+def _context_message(dialect: Dialect) -> str:
+    names = " or ".join(sorted(dialect.contexts))
+    return f"the credential does not use the {names} context"
+
+
+def claims(r: Reader, subject: Node, path: Path) -> list[tuple[Path, Node]]:
+    """Every claim of the subject (`hasClaim`), with its path."""
+    return list(r.nodes(subject, "hasClaim", path))
+
+
+# Terms of a claim's specification that carry Annex I elements (docs/elm-mapping.md).
+_ANNEX_I_TERMS = (
+    "learningOutcome",
+    "creditPoint",
+    "volumeOfLearning",
+    "eqfLevel",
+    "nqfLevel",
+    "accreditation",
+    "mode",
+    "learningSetting",
+    "entryRequirement",
+)
+
+
+def _annex_i_score(r: Reader, claim: Node) -> tuple[bool, int]:
+    """(is a LearningAchievement, how many Annex I terms it and its specification carry)."""
+    spec = claim.get("specifiedBy")
+    spec = spec[0] if isinstance(spec, list) and spec else spec
+    if isinstance(spec, str):
+        spec = r.index.get(spec)
+    spec = spec if isinstance(spec, Mapping) else {}
+    found = sum(term in spec for term in _ANNEX_I_TERMS) + ("provenBy" in claim)
+    return "LearningAchievement" in many(claim.get("type")), found
+
+
+def choose_claim(
+    r: Reader, found: list[tuple[Path, Node]], claim: int | None, at: Path
+) -> int | None:
+    """Which claim is the micro-credential: `claim` when given, else the only one, else the
+    LearningAchievement carrying the most Annex I elements. A tie is a problem (strict: an
+    error asking the caller to pick; lenient: the first of the tied claims is read)."""
+    if not found:
+        return None
+    if claim is not None:
+        if not 0 <= claim < len(found):
+            r.problem(fail(at, f"claim={claim}: there are {len(found)} claims"))
+            return 0
+        return claim
+    if len(found) == 1:
+        return 0
+    scores = [_annex_i_score(r, node) for _, node in found]
+    best = max(scores)
+    if scores.count(best) > 1:
+        r.problem(
+            fail(
+                at,
+                f"{len(found)} claims and none stands out as the micro-credential "
+                "(pass claim=<index in hasClaim> to pick one)",
+            )
+        )
+    return scores.index(best)
+
+
+def read_claim(
+    r: Reader, credential: Mapping[str, Any], claim: int | None
+) -> tuple[Input, int | None]:
+    """(model input, index in `hasClaim` of the claim read) of the credential with its claim
+    number `claim`, or the one `choose_claim` finds."""
+    dialect = r.dialect
+    c_path, subject = r.need_at(credential, "credentialSubject", (), first=r.lenient)
+    found = claims(r, subject, c_path)
+    index = choose_claim(r, found, claim, (*c_path, "hasClaim"))
+    a_path: Path
+    achievement: Node
+    if index is None:
+        r.problem(fail((*c_path, "hasClaim"), "'hasClaim' is missing"))
+        a_path, achievement = (*c_path, "hasClaim"), {}
+    else:
+        a_path, achievement = found[index]
+    s_path, spec = r.need_at(achievement, "specifiedBy", a_path, first=r.lenient)
+    w_path, awarding = r.need_at(achievement, "awardedBy", a_path, first=r.lenient)
     i_path, issuer = r.need_at(credential, "issuer", ())
     until = "validUntil" if "validUntil" in credential or not dialect.tolerant else "expirationDate"
     fields = r.record(
@@ -117,7 +215,7 @@ def read_elm(credential: Mapping[str, Any], dialect: Dialect) -> tuple[Input, Or
             "learningOpportunityType": ((*s_path, "dcType"), r.iri(spec, "dcType", s_path)),
         },
     )
-    return fields, r.origins
+    return fields, index
 
 
 def _learner(r: Reader, person: Node, path: Path) -> Input:
@@ -188,9 +286,15 @@ def _workload(r: Reader, spec: Node, path: Path) -> Input:
             try:
                 Decimal(str(ects))
             except InvalidOperation:
-                raise fail(ects_at, f"{ects!r} is not a number of points") from None
+                r.problem(fail(ects_at, f"{ects!r} is not a number of points"))
+                ects = None
     volume = spec.get("volumeOfLearning")
-    hours = None if volume is None else duration_hours(volume, (*path, "volumeOfLearning"))
+    hours = None
+    if volume is not None:
+        try:
+            hours = duration_hours(volume, (*path, "volumeOfLearning"))
+        except InvalidMicroCredential as error:
+            r.problem(error)
     return r.record(
         ("workload",), path, {"ects": (ects_at, ects), "hours": ("volumeOfLearning", hours)}
     )
@@ -222,7 +326,8 @@ def _assessment_fields(
     else:
         found = r.one_at(spec, "provenBy", s_path)
         if found is None:
-            raise fail((*a_path, "provenBy"), "'provenBy' is missing")
+            r.problem(fail((*a_path, "provenBy"), "'provenBy' is missing"))
+            found = ((*a_path, "provenBy"), {})
         p_path, proof = t_path, test = found
     kind = r.iri(test, "dcType", t_path)
     scheme = r.one_at(test, "gradingScheme", t_path)
@@ -313,7 +418,8 @@ def _stackability(r: Reader, spec: Node, path: Path) -> Input | None:
     if partial is None and not targets:
         return None
     if not isinstance(partial, bool):
-        raise fail((*path, "isPartialQualification"), "expected true or false")
+        r.problem(fail((*path, "isPartialQualification"), "expected true or false"))
+        return None
     r.origins[("stackability", "standAlone")] = (*path, "isPartialQualification")
     r.origins[("stackability", "stackableTowards")] = (*path, "isPartOf")
     return drop_none({"standAlone": not partial, "stackableTowards": targets})

@@ -36,9 +36,11 @@ Node = Mapping[str, Any]
 Origins = Mapping[Path, Path]
 """Model JSON path -> where the credential holds that field."""
 
+_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+# xsd:duration (XSD 1.1 §3.3.6) plus ISO 8601's weeks (PnW), which some EDC tools write.
 _DURATION = re.compile(
-    r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?"
-    r"(?:(\d+(?:\.\d+)?)S)?)?$"
+    rf"P(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}W)?(?:{_NUMBER}D)?"
+    rf"(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
 )
 
 
@@ -77,12 +79,26 @@ def drop_none(fields: Input) -> Input:
 
 
 def duration_hours(duration: Any, path: Path) -> str:
-    """An xsd:duration of days/hours/minutes/seconds as a number of hours."""
+    """An xsd:duration as a number of hours (a week is 7 days, a day 24 hours).
+
+    Raises `InvalidMicroCredential`: `malformed_credential` for what is not an xsd:duration,
+    `calendar_duration` for years or months, whose length in hours depends on the calendar
+    (`P2M` is a valid duration of two months, not a workload in hours)."""
     match = _DURATION.fullmatch(duration) if isinstance(duration, str) else None
-    if match is None or duration in ("P", "PT") or duration.endswith("T"):
-        raise fail(path, f"{duration!r} is not a duration in days, hours, minutes or seconds")
-    days, hours, minutes, seconds = (Decimal(g or 0) for g in match.groups())
-    total = days * 24 + hours + minutes / 60 + seconds / 3600
+    if match is None or not any(match.groups()) or duration.endswith("T"):
+        raise fail(path, f"{duration!r} is not an xsd:duration (e.g. PT60H, P3D, P2M)")
+    years, months, weeks, days, hours, minutes, seconds = (Decimal(g or 0) for g in match.groups())
+    if years or months:
+        raise InvalidMicroCredential(
+            [
+                FieldError(
+                    path,
+                    "calendar_duration",
+                    f"{duration!r} counts years or months, which are no fixed number of hours",
+                )
+            ]
+        )
+    total = (weeks * 7 + days) * 24 + hours + minutes / 60 + seconds / 3600
     return format(total.normalize(), "f")
 
 
@@ -137,14 +153,27 @@ def _nodes_by_id(value: Any, found: dict[str, Node]) -> None:
 
 
 class Reader:
-    """Access to the credential's nodes with JSON paths; remembers model field origins."""
+    """Access to the credential's nodes with JSON paths; remembers model field origins.
 
-    def __init__(self, credential: Mapping[str, Any], dialect: Dialect) -> None:
+    A strict reader raises at the first structural problem; a `lenient` one records it in
+    `problems` and reads on (a missing or broken node reads as an empty one)."""
+
+    def __init__(
+        self, credential: Mapping[str, Any], dialect: Dialect, *, lenient: bool = False
+    ) -> None:
         self.dialect = dialect
+        self.lenient = lenient
+        self.problems: list[FieldError] = []
         self.index: dict[str, Node] = {}
         _nodes_by_id(credential, self.index)
         self.base = f"{credential.get('id')}#"
         self.origins: dict[Path, Path] = {}
+
+    def problem(self, error: InvalidMicroCredential) -> None:
+        """Raise `error` (strict), or record its items and go on (lenient)."""
+        if not self.lenient:
+            raise error
+        self.problems.extend(error.errors)
 
     def record(self, model: Path, at: Path, fields: Mapping[str, tuple[str | Path, Any]]) -> Input:
         """Model fields from the node at `at`: {model key: (term or full path, value)}.
@@ -162,7 +191,8 @@ class Reader:
         elif isinstance(value, Mapping) and set(value) == {"id"} and isinstance(value["id"], str):
             value = self.index.get(value["id"], value)
         if not isinstance(value, Mapping):
-            raise fail(path, "expected a JSON object (a node) or a node id")
+            self.problem(fail(path, "expected a JSON object (a node) or a node id"))
+            return {}
         return value
 
     def nodes(self, parent: Node, key: str, path: Path) -> Iterator[tuple[Path, Node]]:
@@ -178,7 +208,7 @@ class Reader:
         """The single node under `key` with its path; with `first`, the first of several."""
         found = list(self.nodes(parent, key, path))
         if len(found) > 1 and not first:
-            raise fail((*path, key), f"expected one value for {key!r}, found {len(found)}")
+            self.problem(fail((*path, key), f"expected one value for {key!r}, found {len(found)}"))
         return found[0] if found else None
 
     def one(self, parent: Node, key: str, path: Path) -> Node | None:
@@ -190,7 +220,8 @@ class Reader:
     ) -> tuple[Path, Node]:
         found = self.one_at(parent, key, path, first=first)
         if found is None:
-            raise fail((*path, key), f"{key!r} is missing")
+            self.problem(fail((*path, key), f"{key!r} is missing"))
+            return (*path, key), {}
         return found
 
     def need(self, parent: Node, key: str, path: Path) -> Node:

@@ -14,18 +14,37 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from microcred.bindings._edc_read import EDCReading, read_edc_leniently
 from microcred.bindings._edc_write import EDCWriter, edc_constants, edc_requirements
 from microcred.bindings._elm_to_model import read_elm
 from microcred.bindings._elm_walker import Dialect, Input, relocate
-from microcred.errors import FieldError, InvalidMicroCredential, InvalidOptionError, Path
+from microcred.errors import (
+    FieldError,
+    InvalidMicroCredential,
+    InvalidOptionError,
+    Path,
+    SealError,
+)
 from microcred.jades import seal
 from microcred.jades.algorithms import SigningKey
+from microcred.jades.issuer import seal_subject
 from microcred.jades.jws import is_jades, read_payload
-from microcred.jades.keystore import CertificateInput
+from microcred.jades.keystore import CertificateInput, load_certificates
 from microcred.model import Country, LangText, Language, LegalIdentifier, MicroCredential
 from microcred.result import Problem
+from microcred.vcdm import CREDENTIALS_V1
 
-__all__ = ["Display", "EDCIssuer", "from_edc", "is_edc", "issue_edc", "read_edc", "to_edc"]
+__all__ = [
+    "Display",
+    "EDCIssuer",
+    "EDCReading",
+    "certificate_issuer",
+    "from_edc",
+    "is_edc",
+    "issue_edc",
+    "read_edc",
+    "to_edc",
+]
 
 
 @cache
@@ -129,16 +148,35 @@ def to_edc(
 def issue_edc(
     mc: MicroCredential,
     *,
-    issuer: EDCIssuer,
     key: SigningKey,
     certificate_chain: CertificateInput,
+    issuer: EDCIssuer | None = None,
     signing_time: datetime | None = None,
     display: Display | None = None,
 ) -> dict[str, Any]:
-    """`to_edc` then a JAdES seal (`jades.seal`) whose `sigT` equals the EDC's `issued`."""
+    """`to_edc` then a JAdES seal (`jades.seal`) whose `sigT` equals the EDC's `issued`.
+
+    The issuer's eIDAS identity comes from the seal certificate (organizationIdentifier and
+    C), as EDC's sealing step writes it, unless `issuer` is given; a given `issuer` that
+    disagrees with the certificate is refused (`SealError`): nobody seals in another
+    organisation's name."""
     moment = (signing_time or _now()).replace(microsecond=0)
+    if issuer is None:
+        issuer = certificate_issuer(certificate_chain)
     edc = to_edc(mc, issuer=issuer, display=display, issued=moment)
     return seal(edc, key=key, certificate_chain=certificate_chain, signing_time=moment)
+
+
+def certificate_issuer(certificate_chain: CertificateInput) -> EDCIssuer:
+    """The eIDAS identity a seal certificate (the chain's first) names: its
+    organizationIdentifier (2.5.4.97) and country (C). Raises SealError without them."""
+    chain = load_certificates(certificate_chain)
+    subject = seal_subject(chain[0]) if chain else None
+    if subject is None or not subject.organization_identifier or subject.country_iri() is None:
+        raise SealError(
+            "the seal certificate names no organizationIdentifier and country: pass issuer="
+        )
+    return EDCIssuer(subject.organization_identifier, subject.country_iri() or "")
 
 
 def _malformed(path: Path, message: str) -> InvalidMicroCredential:
@@ -153,13 +191,13 @@ def _payload(document: Mapping[str, Any]) -> Mapping[str, Any]:
     return credential
 
 
-def _read(document: Mapping[str, Any]) -> tuple[Input, dict[Path, Path]]:
+def _read(document: Mapping[str, Any], claim: int | None) -> tuple[Input, dict[Path, Path]]:
     """(model input, origins) of a plain or sealed EDC; in a seal, paths into the credential
     start with "payload", as `jades.verify_seal` writes them."""
     prefix: Path = ("payload",) if is_jades(document) else ()
     credential = _payload(document) if prefix else document
     try:
-        fields, origins = read_elm(credential, _dialect())
+        fields, origins = read_elm(credential, _dialect(), claim=claim)
     except InvalidMicroCredential as error:
         raise InvalidMicroCredential(
             [FieldError((*prefix, *e.path), e.code, e.message) for e in error.errors]
@@ -168,32 +206,55 @@ def _read(document: Mapping[str, Any]) -> tuple[Input, dict[Path, Path]]:
 
 
 def is_edc(document: object) -> bool:
-    """Whether `document` is a Europass EDC: JAdES-sealed, or listing the `edc-ap` context."""
+    """Whether `document` is a Europass EDC: JAdES-sealed, listing the `edc-ap` context, a VC
+    1.1 typed EuropeanDigitalCredential (our VC 2.0 ELM credentials are typed so too), or an
+    EDC issuer's upload file (`{"credential": ...}`)."""
     if is_jades(document):
         return True
-    contexts = document.get("@context") if isinstance(document, Mapping) else None
+    if not isinstance(document, Mapping):
+        return False
+    inner = document.get("credential")
+    if "@context" not in document and isinstance(inner, Mapping):
+        document = inner
+    contexts = document.get("@context")
     listed = contexts if isinstance(contexts, list) else [contexts]
-    return any(isinstance(c, str) and c in _dialect().contexts for c in listed)
+    types = document.get("type")
+    return any(isinstance(c, str) and c in _dialect().contexts for c in listed) or (
+        listed[:1] == [CREDENTIALS_V1]
+        and "EuropeanDigitalCredential" in (types if isinstance(types, list) else [types])
+    )
 
 
-def read_edc(document: Mapping[str, Any]) -> Input:
-    """The Annex I elements an EDC (plain or JAdES-sealed) carries, in the model's JSON input
-    format, not yet validated: what `from_edc` validates. Raises `InvalidMicroCredential`
-    (paths into the EDC) only when the ELM structure itself is broken."""
-    return _read(document)[0]
+def read_edc(document: Any, *, claim: int | None = None) -> EDCReading:
+    """What an EDC (plain, JAdES-sealed, or an EDC issuer's upload file) carries, leniently:
+    `fields, problems = read_edc(document)`. Never raises for a JSON value.
+
+    `fields` holds the micro-credential's Annex I elements in the model's JSON input format,
+    not validated; with several claims, those of `claim` (index in `hasClaim`), else of the
+    LearningAchievement that carries the most Annex I elements (`.claim` says which;
+    `.achievements` holds every claim). `problems` lists, at JSON paths in the document,
+    everything `from_edc` would refuse, local concepts ("not an EU vocabulary IRI"; their
+    own labels are in `.labels`) and terms no context defines.
+    """
+    return read_edc_leniently(document, _dialect(), claim)
 
 
 def from_edc(
-    document: Mapping[str, Any], *, supplement: Mapping[str, Any] | None = None
+    document: Mapping[str, Any],
+    *,
+    supplement: Mapping[str, Any] | None = None,
+    claim: int | None = None,
 ) -> MicroCredential:
     """Read an EDC (plain or JAdES-sealed, ours or another tool's) into the model.
 
     `supplement` holds model input fields (camelCase) that replace or add to what the EDC
     carries, e.g. `qualityAssurance`, which EC samples lack. Every problem is reported at
     once as `InvalidMicroCredential`, each with the JSON path in the EDC where the element
-    is or belongs (starting with "payload" in a seal).
+    is or belongs (starting with "payload" in a seal). With several claims, `claim` picks
+    one (index in `hasClaim`); without it, the LearningAchievement carrying the most Annex I
+    elements is read, and a tie is an error.
     """
-    fields, origins = _read(document)
+    fields, origins = _read(document, claim)
     extra = dict(supplement or {})
     try:
         return MicroCredential.model_validate({**fields, **extra})

@@ -21,7 +21,7 @@ NOT_VERIFIED = "NOT VERIFIED: inspect reads what the credential says; `microcred
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    from microcred.bindings.edc import from_edc, is_edc
+    from microcred.bindings.edc import is_edc
     from microcred.bindings.elm import from_credential
     from microcred.display.summary import annex_i_summary
 
@@ -29,17 +29,46 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     if isinstance(read, str) and "~" in read:
         return _inspect_sd_jwt(read, args)
     document = _payload(read)
-    mc = from_edc(document) if is_edc(document) else from_credential(document)
+    if is_edc(document):
+        return _inspect_edc(document, args)
+    mc = from_credential(document)
     if args.json:
         emit(mc.dump(), None)
         return EXIT_OK
+    _write(annex_i_summary(mc, args.lang), [])
+    return EXIT_OK
+
+
+def _inspect_edc(document: dict[str, Any], args: argparse.Namespace) -> int:
+    """An EDC through the lenient reader: every element or "absent", then the problems."""
+    from microcred.bindings.edc import read_edc
+    from microcred.display.partial import partial_summary
+
+    reading = read_edc(document)
+    if args.json:
+        emit(reading.fields, None)
+        return EXIT_OK
+    problems = [
+        f"{'.'.join(str(p) for p in problem.path) or '$'}: {problem.code}: {problem.message}"
+        for problem in reading.problems
+    ]
+    if len(reading.achievements) > 1:
+        problems.insert(0, f"{len(reading.achievements)} claims; shown: hasClaim[{reading.claim}]")
+    _write(partial_summary(reading.fields, args.lang, reading.labels), problems)
+    return EXIT_OK
+
+
+def _write(summary: list[tuple[str, str, list[str]]], notes: list[str]) -> None:
     out = sys.stdout
     out.write(NOT_VERIFIED + "\n")
-    for element, name, lines in annex_i_summary(mc, args.lang):
+    for element, name, lines in summary:
         out.write(f"{element:<4} {name}\n")
-        for line in lines or ["—"]:
+        for line in lines or ["absent"]:
             out.write(f"     {line}\n")
-    return EXIT_OK
+    if notes:
+        out.write("notes (what a strict reader refuses)\n")
+        for note in notes:
+            out.write(f"  - {note}\n")
 
 
 def _inspect_sd_jwt(token: str, args: argparse.Namespace) -> int:
@@ -72,11 +101,7 @@ def _inspect_sd_jwt(token: str, args: argparse.Namespace) -> int:
     if args.json:
         emit(mc.dump(), None)
         return EXIT_OK
-    out.write(NOT_VERIFIED + "\n")
-    for element, name, lines in annex_i_summary(mc, args.lang):
-        out.write(f"{element:<4} {name}\n")
-        for line in lines or ["—"]:
-            out.write(f"     {line}\n")
+    _write(annex_i_summary(mc, args.lang), [])
     return EXIT_OK
 
 

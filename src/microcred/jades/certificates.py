@@ -78,12 +78,14 @@ def assess_certificate(
         )
     problems += _leaf_problems(leaf, moment, (*at, 0))
     warnings: list[Problem] = []
-    if not problems and now > leaf.not_valid_after_utc:
+    expired = not problems and now > leaf.not_valid_after_utc
+    if expired:
         warnings.append(
             Problem(
                 "CERTIFICATE_EXPIRED_SINCE_SIGNING",
-                f"valid at the claimed signing time ({source}) but expired since; only a verified "
-                "signature time-stamp proves when the seal was made",
+                f"valid at the claimed signing time ({source}) but expired since, and no "
+                "verified signature time-stamp proves the seal existed before it expired "
+                "(ETSI EN 319 102-1: no proof of existence): indeterminate",
                 (*at, 0),
             )
         )
@@ -106,6 +108,8 @@ def assess_certificate(
         )
         return Check("certificate", CheckStatus.FAILED, (problem,), tuple(warnings), details)
     details.update(trust="trusted", path=[c.subject.rfc4514_string() for c in outcome])
+    if expired:  # a claimed sigT/iat is no proof of existence before the expiry
+        return Check("certificate", CheckStatus.INDETERMINATE, tuple(warnings), (), details)
     return Check.from_problems("certificate", (), warnings, details)
 
 

@@ -11,11 +11,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from microcred.errors import MalformedDocumentError, SealError
 from microcred.jades.algorithms import SigningKey, default_algorithm, sign
+from microcred.jades.certificates import certificate_defect
 from microcred.jades.header import protected_header
+from microcred.jades.issuer import issuer_binding_problems, seal_subject
 from microcred.jades.jws import signing_input
 from microcred.jades.keystore import (
     CertificateInput,
@@ -34,13 +37,18 @@ def seal(
     certificate_chain: CertificateInput,
     signing_time: datetime | None = None,
     algorithm: str | None = None,
+    bind_issuer: bool = True,
 ) -> dict[str, Any]:
     """A new JWS JSON object sealing `document` with `key` and its certificate (leaf first).
 
     The algorithm defaults to the key's (RSA → RS256, P-256 → ES256, P-384 → ES384); the
     claimed signing time `sigT` to now, at second precision. The certificate's validity is not
-    judged here: `verify_seal` does that. Raises SealError, KeyTypeMismatchError,
-    InvalidCertificateError, MalformedDocumentError or InvalidOptionError.
+    judged here: `verify_seal` does that. The document's issuer must be the organisation the
+    certificate names (`jades.issuer`: eIDAS identifier = organizationIdentifier, else legal
+    name and country = O and C), else SealError: `verify_seal` would fail the seal;
+    `bind_issuer=False` skips this for documents that are no credential. Raises SealError,
+    KeyTypeMismatchError, InvalidCertificateError, MalformedDocumentError or
+    InvalidOptionError.
     """
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SealError(f"{type(key).__name__} cannot seal: use an RSA or EC private key")
@@ -52,6 +60,8 @@ def seal(
     name = algorithm or default_algorithm(key)
     moment = (signing_time or datetime.now(UTC)).replace(microsecond=0)
     payload = serialize_payload(document)
+    if bind_issuer:
+        _refuse_foreign_issuer(document, chain[0])
     header = protected_header(name, chain, moment)
     encoded = b64url_encode(json.dumps(header, separators=(",", ":")).encode("ascii"))
     signature = sign(name, key, signing_input(encoded, payload))
@@ -59,6 +69,21 @@ def seal(
         "payload": payload,
         "signatures": [{"protected": encoded, "signature": b64url_encode(signature)}],
     }
+
+
+def _refuse_foreign_issuer(document: Mapping[str, Any], leaf: x509.Certificate) -> None:
+    """SealError unless the document's issuer is the organisation `leaf` names."""
+    if not isinstance(document, Mapping):
+        raise MalformedDocumentError("a sealed document must be a JSON object")
+    defect = certificate_defect(leaf)
+    if defect is not None:
+        raise SealError(f"the sealing certificate's names cannot be read: {defect}")
+    problems = issuer_binding_problems(document, seal_subject(leaf), ())
+    if problems:
+        raise SealError(
+            f"refusing to seal in another organisation's name: {problems[0].message} "
+            f"(at {'.'.join(map(str, problems[0].path))})"
+        )
 
 
 def serialize_payload(document: Mapping[str, Any]) -> str:

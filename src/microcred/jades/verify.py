@@ -17,7 +17,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 
 from microcred.errors import InvalidOptionError
 from microcred.jades.algorithms import ALGORITHMS, key_mismatch, verify_signature
-from microcred.jades.certificates import assess_certificate
+from microcred.jades.certificates import assess_certificate, certificate_defect
 from microcred.jades.etsiu import UnsignedProperties, read_unsigned_properties
 from microcred.jades.header import (
     certificate_digest,
@@ -26,6 +26,7 @@ from microcred.jades.header import (
     read_x5c,
     seal_header_problems,
 )
+from microcred.jades.issuer import check_issuer_binding
 from microcred.jades.jws import (
     FORMAT_ERROR,
     SignatureEntry,
@@ -41,7 +42,7 @@ from microcred.validity import check_validity
 
 __all__ = ["verify_seal"]
 
-_REQUIRED = ("format", "integrity", "certificate", "validity")
+_REQUIRED = ("format", "integrity", "certificate", "issuer", "validity")
 _ORDER = {n: i for i, n in enumerate((*_REQUIRED, "timestamps", "revocation"))}
 _TIME_STAMPS = ("adoTst", "sigTst", "arcTst", "sigRTst", "rfsTst")  # TS 119 182-1 §5.2, §5.3
 
@@ -69,7 +70,9 @@ def verify_seal(
 ) -> VerificationResult:
     """Verify a JAdES seal (JWS JSON, b64:false) offline; never raises for any `sealed` value.
 
-    `verified` is True only when format, integrity and validity pass AND the certificate
+    `verified` is True only when format, integrity and validity pass, the credential's
+    issuer is the organisation the seal certificate names ("issuer": eIDAS identifier = its
+    organizationIdentifier, else legal name and country = O and C), AND the certificate
     chains, valid at the claimed signing time, to one of `trust_anchors`. Without anchors
     the "certificate" check is INDETERMINATE with CERTIFICATE_UNTRUSTED (details
     trust="untrusted") and `verified` is False even when the integrity check passed.
@@ -105,6 +108,8 @@ def verify_seal(
             s.entry.path,
         )
         per_signature += [integrity, certificate]
+        if integrity.ok and credential is not None and certificate_defect(s.chain[0]) is None:
+            per_signature.append(check_issuer_binding(credential, s.chain[0]))
         if integrity.ok and credential is not None and validators:
             context = SealContext(
                 cast(Mapping[str, Any], sealed),

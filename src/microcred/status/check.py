@@ -62,6 +62,7 @@ MAX_STATUS_ENTRIES = 16
 """Most credentialStatus entries one credential may carry (each may load a list)."""
 
 _ENTRY_TYPE = "BitstringStatusListEntry"
+_ENTRY_TYPES = frozenset({_ENTRY_TYPE, "StatusList2021Entry"})  # StatusList2021: its precursor
 _INDEX = re.compile(r"[0-9]+")
 _MAX_INDEX_DIGITS = 30  # a longer index lies beyond any list we would expand
 _VERIFICATION = "STATUS_VERIFICATION_ERROR"
@@ -111,11 +112,11 @@ def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
     try:
         if not isinstance(entry, Mapping):
             raise InvalidStatus(_MALFORMED, "a credentialStatus entry must be an object", at)
-        if _ENTRY_TYPE not in as_list(entry.get("type")):
+        if not _ENTRY_TYPES & {t for t in as_list(entry.get("type")) if isinstance(t, str)}:
             raise InvalidStatus(
                 "UNSUPPORTED_STATUS_TYPE",
-                f"status type {entry.get('type')!r} is not supported (only {_ENTRY_TYPE}): "
-                "the status is unknown",
+                f"status type {entry.get('type')!r} is not supported (only "
+                f"{' or '.join(sorted(_ENTRY_TYPES))}): the status is unknown",
                 (*at, "type"),
             )
         purpose, index, size, messages, url = _read_entry(entry, at)
@@ -224,14 +225,9 @@ def check_status(
     own status is never followed). A list counts only when issued by the credential's
     issuer or by one of `authorities`. `memo` keeps verified lists across one run.
     """
-    if "credentialStatus" not in document or document["credentialStatus"] in ([], None):
+    located = _status_entries(document)
+    if not located:
         return Check("status", CheckStatus.SKIPPED, details={"reason": "no credentialStatus"})
-    value = document["credentialStatus"]
-    located = (
-        [(item, ("credentialStatus", i)) for i, item in enumerate(value)]
-        if isinstance(value, list)
-        else [(value, ("credentialStatus",))]
-    )
     if len(located) > max_entries:
         message = f"{len(located)} status entries: one verification reads at most {max_entries}"
         problem = Problem(StatusLimitError.code, message, ("credentialStatus",))
@@ -239,6 +235,35 @@ def check_status(
     lists = StatusLists(status_loader, verify_list, issuer_id(document), authorities, memo)
     entries = [_entry_status(item, at, lists) for item, at in located]
     return aggregate_entries(entries, policy)
+
+
+def _status_entries(document: Mapping[str, Any]) -> list[tuple[Any, Path]]:
+    """Every status entry with its path: all of `credentialStatus`, and the entries some
+    EDC tools put under `status` (objects typed as a status list entry or naming a
+    statusListCredential), so that no entry the credential carries is silently skipped."""
+    found: list[tuple[Any, Path]] = []
+    for key in ("credentialStatus", "status"):
+        value = document.get(key)
+        if value in ([], None):
+            continue
+        items = (
+            [(item, (key, i)) for i, item in enumerate(value)]
+            if isinstance(value, list)
+            else [(value, (key,))]
+        )
+        found += [
+            (item, at) for item, at in items if key == "credentialStatus" or _looks_like_entry(item)
+        ]
+    return found
+
+
+def _looks_like_entry(item: Any) -> bool:
+    if not isinstance(item, Mapping):
+        return False
+    types = [t for t in as_list(item.get("type")) if isinstance(t, str)]
+    return "statusListCredential" in item or any(
+        t.endswith("StatusListEntry") or t in _ENTRY_TYPES for t in types
+    )
 
 
 def aggregate_entries(entries: list[EntryStatus], policy: StatusPolicy) -> Check:

@@ -35,6 +35,10 @@ ListVerifier = Callable[[Mapping[str, Any]], VerificationResult]
 _T = TypeVar("_T")
 _LIST_TYPE = "BitstringStatusListCredential"
 _SUBJECT_TYPE = "BitstringStatusList"
+# The W3C CCG StatusList2021 that BSL replaced: same entry fields, same GZIP bitstring, but
+# an encodedList of plain base64url without the multibase `u` (EDCs of some tools use it).
+_LEGACY_LIST_TYPE = "StatusList2021Credential"
+_LEGACY_SUBJECT_TYPE = "StatusList2021"
 _LIST_CHECKS = ("structure", "contexts", "proof", "validity")  # what a usable list must pass
 _RETRIEVAL = "STATUS_RETRIEVAL_ERROR"
 _VERIFICATION = "STATUS_VERIFICATION_ERROR"
@@ -100,6 +104,7 @@ class ListCredential:
     encoded_list: Any
     issuer: Any = None
     problem: InvalidStatus | None = None  # a subject that cannot be read: raised once trusted
+    legacy: bool = False  # a StatusList2021Credential
 
 
 class ListMemo:
@@ -188,8 +193,11 @@ class StatusLists:
         """Bitstring Expansion of the list's encodedList (BSL §3.2 step 8, §3.4), once."""
 
         def expand() -> bytes:
+            encoded = listed.encoded_list
+            if listed.legacy and isinstance(encoded, str):
+                encoded = "u" + encoded.rstrip("=")  # StatusList2021: base64url, no header
             try:
-                return expand_bitstring(listed.encoded_list)
+                return expand_bitstring(encoded)
             except MalformedDocumentError as error:
                 message = f"status list {listed.url}: credentialSubject.{error.message}"
                 raise InvalidStatus(_MALFORMED, message) from None
@@ -242,7 +250,9 @@ class StatusLists:
         """The list credential `document`, loaded for `url`, once it verified."""
         if not isinstance(document, Mapping):
             raise UndecidedStatus(_RETRIEVAL, f"the loader returned no JSON object for {url}")
-        if _LIST_TYPE not in as_list(document.get("type")):
+        types = as_list(document.get("type"))
+        legacy = _LEGACY_LIST_TYPE in types and _LIST_TYPE not in types
+        if _LIST_TYPE not in types and not legacy:
             raise UndecidedStatus(_VERIFICATION, f"{url} is not a {_LIST_TYPE}")
         if document.get("id") != url:  # else one list of the issuer could stand for another
             found = repr(document["id"]) if "id" in document else "no id"
@@ -250,18 +260,21 @@ class StatusLists:
         self._verified(url, document)
         subject = document.get("credentialSubject")
         issuer = issuer_id(document)
-        if not isinstance(subject, Mapping) or _SUBJECT_TYPE not in as_list(subject.get("type")):
-            message = f"status list {url}: the subject is not one {_SUBJECT_TYPE}"
+        kind = _LEGACY_SUBJECT_TYPE if legacy else _SUBJECT_TYPE
+        if not isinstance(subject, Mapping) or kind not in as_list(subject.get("type")):
+            message = f"status list {url}: the subject is not one {kind}"
             return ListCredential(
-                url, frozenset(), None, issuer, InvalidStatus(_MALFORMED, message)
+                url, frozenset(), None, issuer, InvalidStatus(_MALFORMED, message), legacy
             )
         purposes = as_list(subject.get("statusPurpose"))
         if not all(isinstance(p, str) and p for p in purposes):
             message = f"status list {url}: statusPurpose must be strings"
             return ListCredential(
-                url, frozenset(), None, issuer, InvalidStatus(_MALFORMED, message)
+                url, frozenset(), None, issuer, InvalidStatus(_MALFORMED, message), legacy
             )
-        return ListCredential(url, frozenset(purposes), subject.get("encodedList"), issuer)
+        return ListCredential(
+            url, frozenset(purposes), subject.get("encodedList"), issuer, None, legacy
+        )
 
     def _verified(self, url: str, document: Mapping[str, Any]) -> None:
         """Structure, contexts, every proof, the issuer binding and validity pass (who the

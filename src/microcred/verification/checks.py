@@ -90,6 +90,7 @@ def check_contexts(
     proofs: Sequence[ProofResult] = (),
     *,
     signed_as_text: bool = False,
+    undefined_terms_warn: bool = False,
 ) -> Check:
     """Every context is served by the loader, is an inline copy of a pinned one or only adds
     terms, and the document reads without loss (DI §2.4; microcred.jsonld.compacted).
@@ -99,6 +100,10 @@ def check_contexts(
     `signed_as_text` for a JAdES seal) needs safe expansion. A verified RDFC proof already
     read the document (without its proofs, which its proof configuration read) this way, so
     it is not read a second time.
+
+    `undefined_terms_warn` (for JSON-signed payloads: a JWS, a JAdES seal): a term no context
+    defines is a warning, not a failure, since the signature covers the JSON bytes and the
+    term reads as the plain JSON that was signed; an unknown context still fails.
     """
     if any(p.verified and p.canonicalization == "rdfc" for p in proofs):
         return Check("contexts", CheckStatus.PASSED)
@@ -106,7 +111,10 @@ def check_contexts(
     try:
         to_rdf(document, loader, strict=not as_text)
     except MicrocredError as error:
-        return Check.from_problems("contexts", [Problem.from_error(error)])
+        problem = Problem.from_error(error)
+        if undefined_terms_warn and problem.code == "DATA_LOSS_DETECTION_ERROR":
+            return Check.from_problems("contexts", (), [problem])
+        return Check.from_problems("contexts", [problem])
     return Check("contexts", CheckStatus.PASSED)
 
 

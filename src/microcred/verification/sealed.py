@@ -35,7 +35,10 @@ def verify_sealed(document: Mapping[str, Any], call: Call) -> VerificationResult
     credential = read_payload(document)
     if isinstance(credential, Mapping):
         structure = check_structure(credential)
-        contexts = check_contexts(credential, settings.loader, signed_as_text=True)
+        # The seal signs the JSON bytes: a term outside the contexts is a warning (as for JWS).
+        contexts = check_contexts(
+            credential, settings.loader, signed_as_text=True, undefined_terms_warn=True
+        )
         sealed = all(
             name in seal.checks and seal.checks[name].status in _DECIDED
             for name in ("integrity", "certificate")
@@ -47,5 +50,5 @@ def verify_sealed(document: Mapping[str, Any], call: Call) -> VerificationResult
     return VerificationResult.from_checks(
         checks,
         credential if isinstance(credential, Mapping) else None,
-        require=("integrity", "certificate"),
+        require=("integrity", "certificate", "issuer"),
     )
