@@ -92,3 +92,18 @@ def test_any_mutated_presentation_fails_cleanly(position: int, replacement: str)
     assert "VERIFICATION_ERROR" not in result.codes
     if token != GOOD:
         assert not result.verified
+
+
+def test_disclosures_nested_without_end_are_refused_not_a_crash() -> None:
+    """A hostile issuer chains 300 disclosures, each hiding the next: the walk stops at
+    MAX_DEPTH with a clear code instead of exhausting the stack."""
+    from microcred.jose.disclosures import MAX_DEPTH, digest, reveal
+
+    inner: Any = "bottom"
+    encoded: list[str] = []
+    for i in range(300):
+        disclosure = _b64([f"salt{i}", "next", inner])
+        encoded.append(disclosure)
+        inner = {"_sd": [digest(disclosure)]}
+    with pytest.raises(Exception, match=f"deeper than {MAX_DEPTH}"):
+        reveal({**inner, "_sd_alg": "sha-256"}, encoded)

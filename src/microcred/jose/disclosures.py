@@ -22,6 +22,7 @@ from microcred.keys.multibase import base64url_decode, base64url_encode
 from microcred.strict_json import parse_json
 
 __all__ = [
+    "MAX_DEPTH",
     "SD_ALG",
     "ClaimPath",
     "Disclosure",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 SD_ALG = "sha-256"
+MAX_DEPTH = 64
+"""Deepest claim path revealed: a chain of disclosures inside disclosures cannot go further."""
 _RESERVED = frozenset({"_sd", "..."})
 _NEVER_DISCLOSABLE = frozenset({"_sd_alg"})
 ClaimPath = tuple[str | int, ...]
@@ -196,6 +199,8 @@ class _Walk:
         return found
 
     def value(self, value: Any, at: ClaimPath) -> Any:
+        if len(at) > MAX_DEPTH:  # disclosures nest in disclosures: bound the walk
+            raise InvalidJwsError(f"claims nested deeper than {MAX_DEPTH} levels", path=at)
         if isinstance(value, dict):
             return self.object(value, at)
         if isinstance(value, list):
