@@ -166,13 +166,15 @@ class Verifier:
 
 def _cached_resolver(resolver: KeyResolver | None) -> KeyResolver:
     """did:key and did:jwk by default (pure, offline); a caller's resolver kept behind a
-    cache for `RESOLVER_TTL`."""
+    cache for `RESOLVER_TTL`. Either falls back to the unconfirmed key of an https `#z…`
+    fragment, which the issuer check never binds (microcred.keys.fragment_key)."""
+    from microcred.keys.fragment_key import with_fragment_keys
     from microcred.keys.resolvers import CachingResolver, resolve_offline
 
     if resolver is None:
-        return resolve_offline
+        return with_fragment_keys(resolve_offline)
 
-    return (
+    return with_fragment_keys(
         resolver
         if isinstance(resolver, CachingResolver)
         else CachingResolver(resolver, ttl=RESOLVER_TTL)
