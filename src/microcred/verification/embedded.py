@@ -9,7 +9,7 @@ same call without following its own status (microcred.status.check has the algor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from microcred.integrity.proofs import ProofResult, verify_proofs
@@ -18,9 +18,19 @@ from microcred.status.check import check_status
 from microcred.validity import check_validity
 from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts, check_issuer, check_structure
+from microcred.verification.embedded_credentials import check_embedded
 from microcred.verification.eu_standard import check_eu_standard
 
-__all__ = ["proof_check", "status_step", "verify_embedded", "verify_status_list"]
+__all__ = [
+    "EmbeddedVerifier",
+    "proof_check",
+    "status_step",
+    "verify_embedded",
+    "verify_status_list",
+]
+
+EmbeddedVerifier = Callable[[Any], VerificationResult]
+"""Verifies one credential embedded in a CLR with the same settings (the registry's)."""
 
 
 def proof_check(
@@ -64,7 +74,9 @@ def status_step(document: Mapping[str, Any], call: Call, *, authentic: bool) -> 
     )
 
 
-def _checks(document: Any, call: Call, *, status_list: bool) -> VerificationResult:
+def _checks(
+    document: Any, call: Call, *, status_list: bool, embedded: EmbeddedVerifier
+) -> VerificationResult:
     structure = check_structure(document)
     if not isinstance(document, Mapping):
         return VerificationResult.from_checks([structure])
@@ -78,11 +90,9 @@ def _checks(document: Any, call: Call, *, status_list: bool) -> VerificationResu
         status = Check("status", CheckStatus.SKIPPED, details={"reason": reason})
     else:
         status = status_step(document, call, authentic=authentic)
-    checks = [
-        structure,
-        contexts,
-        proof,
-        issuer,
+    inside = check_embedded(document, embedded)
+    checks = [structure, contexts, proof, issuer, *([] if inside is None else [inside])]
+    checks += [
         check_validity(document, call.now, call.settings.max_clock_skew),
         status,
         check_eu_standard(document, "default" if status_list else call.settings.profile),
@@ -90,11 +100,19 @@ def _checks(document: Any, call: Call, *, status_list: bool) -> VerificationResu
     return VerificationResult.from_checks(checks, document, require=("proof",))
 
 
-def verify_embedded(document: Any, call: Call) -> VerificationResult:
-    """Every check of a credential (or any JSON value) whose proofs are embedded."""
-    return _checks(document, call, status_list=False)
+def _refuse_embedded(credential: Any) -> VerificationResult:
+    problem = Problem("EMBEDDED_CREDENTIAL_NOT_VERIFIED", "not verifiable in this place", ())
+    return VerificationResult.from_checks([Check.from_problems("credentials", [problem])])
+
+
+def verify_embedded(
+    document: Any, call: Call, embedded: EmbeddedVerifier = _refuse_embedded
+) -> VerificationResult:
+    """Every check of a credential (or any JSON value) whose proofs are embedded;
+    `embedded` verifies each credential a CLR embeds (without it, none counts)."""
+    return _checks(document, call, status_list=False, embedded=embedded)
 
 
 def verify_status_list(document: Mapping[str, Any], call: Call) -> VerificationResult:
     """A status list credential's checks, without following its own status."""
-    return _checks(document, call, status_list=True)
+    return _checks(document, call, status_list=True, embedded=_refuse_embedded)
