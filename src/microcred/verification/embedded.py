@@ -20,6 +20,7 @@ from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts, check_issuer, check_structure
 from microcred.verification.embedded_credentials import check_embedded
 from microcred.verification.eu_standard import check_eu_standard
+from microcred.verification.schema import check_schema
 
 __all__ = [
     "EmbeddedVerifier",
@@ -53,8 +54,15 @@ def proof_check(
     )
     if not results:
         return Check.from_problems("proof", [missing]), results
-    problems = [p for r in results for p in r.problems]
-    return Check.from_problems("proof", problems, details={"proofs": results}), results
+    known = {suite.proof_type for suite in settings.cryptosuites.values()}
+    unknown = [r for r in results if r.proof_type not in known and any(v.verified for v in results)]
+    problems = [p for r in results if r not in unknown for p in r.problems]
+    warnings = [
+        Problem("UNKNOWN_PROOF_TYPE", f"proof type {r.proof_type!r} is not known: not read", r.path)
+        for r in unknown
+    ]
+    details = {"proofs": results}
+    return Check.from_problems("proof", problems, warnings, details=details), results
 
 
 def status_step(document: Mapping[str, Any], call: Call, *, authentic: bool) -> Check:
@@ -97,6 +105,8 @@ def _checks(
         status,
         check_eu_standard(document, "default" if status_list else call.settings.profile),
     ]
+    schema = None if status_list else check_schema(document, call.settings.schemas)
+    checks += [] if schema is None else [schema]
     return VerificationResult.from_checks(checks, document, require=("proof",))
 
 
