@@ -61,6 +61,7 @@ _NATIVE_TYPES = {
     **{ns + name: "int" for ns in _XSD_NAMESPACES for name in _INTEGER_TYPES},
     **{ns + "boolean": "bool" for ns in _XSD_NAMESPACES},
     **{ns + "double": "float" for ns in _XSD_NAMESPACES},
+    **{ns + "float": "number" for ns in _XSD_NAMESPACES},  # OB3 credits: any JSON number
 }
 """Datatypes whose values JSON writes natively (the credentials v2 context types some with
 an https XML Schema IRI): a coercion to one of them takes a JSON value of that kind."""
@@ -355,7 +356,8 @@ class _Deserializer:
             refuse(NON_CANONICAL, f"a {type(value).__name__} is not a JSON value")
         coercion = term.coercion
         if coercion is not None and coercion != datatype:
-            if _NATIVE_TYPES.get(coercion) == type(value).__name__:
+            kind = _NATIVE_TYPES.get(coercion)
+            if kind == type(value).__name__ or (kind == "number" and type(value) is not bool):
                 datatype = coercion
             elif self.strict:
                 refuse(NON_CANONICAL, "this term types its values: write the value as a string")
@@ -435,6 +437,8 @@ def _native_form(datatype: str, text: str) -> bool:
     kind = _NATIVE_TYPES.get(datatype)
     if kind == "bool":
         return text in ("true", "false")
+    if kind == "number":
+        return _native_form(_XSD_INTEGER, text) or _native_form(_XSD_DOUBLE, text)
     if kind == "int":
         return re.fullmatch(r"0|-?[1-9][0-9]{0,15}", text) is not None and abs(int(text)) <= (
             _SAFE_INTEGER
