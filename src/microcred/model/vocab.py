@@ -199,6 +199,12 @@ class Country(Concept):
 
     vocabulary = "country"
 
+    @property
+    def alpha2(self) -> str | None:
+        """The ISO 3166-1 alpha-2 code (the table's alias), if the country has one."""
+        row = next(r for r in _rows(self.vocabulary) if r["key"] == self.key)
+        return row.get("alias") or None
+
 
 class Language(Concept):
     """Language of the EU language authority table, given as a BCP 47 tag (its primary
