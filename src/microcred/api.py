@@ -40,7 +40,7 @@ __all__ = [
     "verify_presentation",
 ]
 
-CredentialFormat = Literal["vc", "vc+jwt"]
+CredentialFormat = Literal["vc", "vc+jwt", "ob3"]
 """How `issue` secures a credential: a Data Integrity proof, or a compact JWS."""
 
 
@@ -168,7 +168,7 @@ def issue(
     created: datetime | None = ...,
     loader: DocumentLoader | None = ...,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = ...,
-    format: Literal["vc"] = ...,
+    format: Literal["vc", "ob3"] = ...,
 ) -> dict[str, Any]: ...
 
 
@@ -201,10 +201,11 @@ def issue(
     (it could never pass the issuer check of `verify`). `status`: one credentialStatus entry
     or a list of them (e.g. `microcred.status_entry(...)`), signed with the credential.
     `format`: "vc" adds a Data Integrity proof (`cryptosuite`, `created`) and returns the
-    credential; "vc+jwt" returns a compact JWS (docs/jose.md).
+    credential; "vc+jwt" returns a compact JWS (docs/jose.md); "ob3" an Open Badges 3.0
+    OpenBadgeCredential with a Data Integrity proof (docs/ob3.md).
     """
-    if format not in ("vc", "vc+jwt"):
-        raise InvalidOptionError(f"unknown format {format!r} (known: vc, vc+jwt)")
+    if format not in ("vc", "vc+jwt", "ob3"):
+        raise InvalidOptionError(f"unknown format {format!r} (known: vc, vc+jwt, ob3)")
     if format == "vc+jwt" and (cryptosuite != "eddsa-rdfc-2022" or created is not None):
         raise InvalidOptionError(
             "cryptosuite and created are Data Integrity options; a vc+jwt takes its "
@@ -226,7 +227,12 @@ def issue(
             f"the issuer {mc.issuer.id!r} does not control the key {key.verification_method!r}",
             path=("issuer", "id"),
         )
-    credential = to_credential(mc)
+    if format == "ob3":
+        from microcred.bindings.ob3 import to_ob3
+
+        credential = to_ob3(mc)[0]
+    else:
+        credential = to_credential(mc)
     if status is not None:
         credential["credentialStatus"] = _status_entries(status)
     if format == "vc+jwt":

@@ -97,7 +97,10 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             token = api.issue(document, key=key, status=status, format="vc+jwt")
             emit_token(token, args.output)
             return EXIT_OK
-        signed = api.issue(document, key=key, cryptosuite=args.suite, status=status)
+        ob3 = args.format == "ob3"
+        signed = api.issue(
+            document, key=key, cryptosuite=args.suite, status=status, format="ob3" if ob3 else "vc"
+        )
     emit(signed, args.output)
     return EXIT_OK
 
@@ -165,9 +168,9 @@ def add_credential_commands(commands: Any) -> None:
     issue.add_argument(
         "--format",
         default="vc",
-        choices=["vc", "vc+jwt", "edc"],
+        choices=["vc", "vc+jwt", "edc", "ob3"],
         help="vc: VC 2.0 + Data Integrity (default); vc+jwt: VC 2.0 as a compact JWS "
-        "(VC-JOSE-COSE); edc: Europass EDC sealed with JAdES",
+        "(VC-JOSE-COSE); edc: Europass EDC sealed with JAdES; ob3: Open Badges 3.0",
     )
     issue.add_argument("--cert", help="edc: the seal certificate chain (PEM), leaf first")
     issue.add_argument("--password", help="edc: password of the key file")

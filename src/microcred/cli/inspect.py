@@ -1,6 +1,7 @@
 """`microcred inspect FILE`: what a credential says, Annex I element by element, read back
-into the model (ours, a Europass EDC, a sealed EDC, or a vc+jwt token's payload) without
-verifying anything.
+into the model (ours, a Europass EDC, a sealed EDC, an Open Badges 3.0 credential, or a
+vc+jwt token's payload) without verifying anything; an OB3 badge written by others is read
+leniently.
 
 `--json` prints the model's JSON input format, which `microcred issue` takes back.
 """
@@ -25,7 +26,14 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from microcred.display.summary import annex_i_summary
 
     document = _payload(read_credential(args.input))
-    mc = from_edc(document) if is_edc(document) else from_credential(document)
+    if _is_foreign_ob3(document):
+        return _inspect_ob3(document)
+    if "euMicroCredential" in document:
+        from microcred.bindings.ob3 import from_ob3
+
+        mc = from_ob3(document)
+    else:
+        mc = from_edc(document) if is_edc(document) else from_credential(document)
     if args.json:
         emit(mc.dump(), None)
         return EXIT_OK
@@ -35,6 +43,35 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         out.write(f"{element:<4} {name}\n")
         for line in lines or ["—"]:
             out.write(f"     {line}\n")
+    return EXIT_OK
+
+
+def _is_foreign_ob3(document: dict[str, Any]) -> bool:
+    """An Open Badges 3.0 credential microcred did not write (no Annex I record)."""
+    from microcred.verification.schema import is_ob3
+
+    return is_ob3(document) and "euMicroCredential" not in document
+
+
+def _inspect_ob3(document: dict[str, Any]) -> int:
+    """What an OB3 badge says, read leniently (microcred.bindings.ob3_read)."""
+    from microcred.bindings.ob3_read import read_ob3
+
+    reading = read_ob3(document)
+    out = sys.stdout
+    out.write(NOT_VERIFIED + "\nOpen Badges 3.0 credential (not written by microcred)\n")
+    for name, value in (
+        ("title", reading.title),
+        ("issuer", f"{reading.issuer_name} ({reading.issuer_id})"),
+        ("learner", reading.learner),
+        ("learning outcomes", "; ".join(reading.learning_outcomes) or None),
+        ("ECTS", reading.ects),
+        ("EQF level", reading.eqf),
+        ("valid", f"{reading.valid_from} – {reading.valid_until or 'no end'}"),
+    ):
+        out.write(f"  {name:<18} {'—' if value is None else value}\n")
+    for problem in reading.problems:
+        out.write(f"  note: {problem}\n")
     return EXIT_OK
 
 
@@ -58,7 +95,8 @@ def add_inspect_command(commands: Any) -> None:
         "inspect", help="show what a credential says, element by element (no verification)"
     )
     inspect.add_argument(
-        "input", help="credential JSON (ours, a Europass EDC, a sealed EDC) or a vc+jwt file"
+        "input",
+        help="credential JSON (ours, a Europass EDC, a sealed EDC, Open Badges 3.0) or a vc+jwt",
     )
     inspect.add_argument("--lang", default="en", help="language to read texts in (BCP 47)")
     inspect.add_argument("--json", action="store_true", help="print the model's JSON input")
