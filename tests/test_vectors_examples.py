@@ -90,7 +90,7 @@ def test_1edtech_vectors_pass_the_proof_check(
         # CLR 2.0's context puts the embedded credentials in the CLR's own graph, where the
         # learner's node (one id) is described differently in each: each embedded credential
         # is read as a scope of its own and verified by its own proof (docs/security.md).
-        assert result.checks["credentials"].status == "passed", result.to_dict()
+        assert result.checks["credentials"].ok, result.to_dict()  # warnings: OB3 lacks M9-M11
     assert result.checks["proof"].status == "passed", result.to_dict()
     # Here the key's controller IS the issuer, as the vector's keyPair.json says.
     assert result.checks["issuer"].status == "passed"
