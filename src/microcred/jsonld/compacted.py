@@ -45,7 +45,14 @@ from microcred.jsonld.nquads import (
 from microcred.jsonld.refusal import DATA_LOSS, NON_CANONICAL, Refused, refuse
 from microcred.jsonld.terms import ABSOLUTE, MEMO_KEY_CHARS, TEXT, Frame, Kind, Term, memo
 
-__all__ = ["CLR_SUBJECT", "MAX_DEPTH", "MAX_FRAMES", "to_rdf"]
+__all__ = [
+    "CLR_SUBJECT",
+    "CLR_SUBJECT_TYPES",
+    "MAX_DEPTH",
+    "MAX_FRAMES",
+    "is_clr_subject",
+    "to_rdf",
+]
 
 MAX_DEPTH = 64
 """Deepest JSON nesting accepted; real credentials stay far below, hostile ones are refused."""
@@ -69,6 +76,9 @@ CLR_SUBJECT = "<https://purl.imsglobal.org/spec/vc/clr/vocab.html#ClrSubject>"
 """A CLR 2.0 subject: each object of its `verifiableCredential` is an embedded credential,
 read as a scope of its own for the one-description rule (each is verified by its own
 proof: microcred.verification.embedded_credentials; docs/security.md)."""
+CLR_SUBJECT_TYPES = frozenset({"ClrSubject", CLR_SUBJECT[1:-1]})
+"""How a ClrSubject's type is written; a node is scoped so only when written so (and it
+expands to CLR_SUBJECT), exactly as the embedded-credentials check finds it."""
 _SAFE_INTEGER = 2**53 - 1  # beyond it JSON readers (IEEE doubles) no longer agree on the value
 
 
@@ -217,7 +227,7 @@ class _Deserializer:
         append = self.quads.append
         for type_term in type_terms:
             append((subject, RDF_TYPE, type_term, graph))
-        clr_subject = CLR_SUBJECT in type_terms
+        clr_subject = CLR_SUBJECT in type_terms and is_clr_subject(element)
         for key, term_ in properties:  # §5.1.2 step 13, then §8.1.2 step 1.3 for each value
             value = element[key]
             term_frame = frame
@@ -460,6 +470,17 @@ def _canonical_double(value: float) -> str:
     if lexical is None or float(lexical) != value:
         raise Refused(MalformedDocumentError, f"number {value!r} has no exact canonical form")
     return lexical
+
+
+def is_clr_subject(node: Mapping[str, Any]) -> bool:
+    """A node whose `type` (or `@type`) names ClrSubject as CLR 2.0 writes it."""
+    for key in ("type", "@type"):
+        types = node.get(key)
+        if type(types) is str and types in CLR_SUBJECT_TYPES:
+            return True
+        if type(types) is list and any(type(t) is str and t in CLR_SUBJECT_TYPES for t in types):
+            return True
+    return False
 
 
 def to_rdf(document: Any, loader: DocumentLoader, *, strict: bool = True) -> Dataset:

@@ -9,49 +9,73 @@ that credential's own proof (docs/security.md, "Embedded credentials").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from microcred.errors import Path
+from microcred.jsonld.compacted import CLR_SUBJECT_TYPES, is_clr_subject
 from microcred.result import Check, Problem, VerificationResult
-from microcred.vcdm import as_list
 
-__all__ = ["CLR_SUBJECT_TYPES", "MAX_EMBEDDED", "check_embedded", "embedded_credentials"]
+__all__ = [
+    "CLR_SUBJECT_TYPES",
+    "MAX_EMBEDDED",
+    "check_embedded",
+    "embedded_credentials",
+    "is_clr_subject",
+]
 
 MAX_EMBEDDED = 64
 """Most embedded credentials one document may carry (each is verified in the same call)."""
 
-CLR_SUBJECT_TYPES = frozenset(
-    {"ClrSubject", "https://purl.imsglobal.org/spec/vc/clr/vocab.html#ClrSubject"}
-)
 _MAX_WALK = 64  # JSON depth; the canonical-form reader refuses deeper documents anyway
 
 
 def embedded_credentials(document: Any) -> list[tuple[Path, Any]]:
     """(path, credential) for each `verifiableCredential` item of every ClrSubject node,
-    outside the embedded credentials themselves (each verifies its own)."""
-    return list(_walk(document, (), 0))
+    outside the embedded credentials themselves (each verifies its own). A node counts as a
+    ClrSubject by the same literal type names the canonical-form reader scopes by."""
+    if not _has_clr_subject(document):
+        return []  # the common case, found without building paths
+    found: list[tuple[Path, Any]] = []
+    stack: list[tuple[Any, Path]] = [(document, ())]
+    while stack:
+        value, at = stack.pop()
+        if len(at) > _MAX_WALK:
+            continue
+        kind = type(value)
+        if kind is list:
+            stack.extend((item, (*at, i)) for i, item in enumerate(value) if type(item) in _NESTED)
+            continue
+        if kind is not dict and not isinstance(value, Mapping):
+            continue
+        clr = is_clr_subject(value)
+        for key, item in value.items():
+            if clr and key == "verifiableCredential":
+                items = item if type(item) is list else None
+                found += (
+                    [((*at, key, i), each) for i, each in enumerate(items)]
+                    if items is not None
+                    else [((*at, key), item)]
+                )
+            elif type(item) in _NESTED or isinstance(item, Mapping):
+                stack.append((item, (*at, key)))
+    return sorted(found, key=lambda pair: [str(p) for p in pair[0]])
 
 
-def _walk(value: Any, at: Path, depth: int) -> Iterator[tuple[Path, Any]]:
-    if depth > _MAX_WALK:
-        return
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, (*at, index), depth + 1)
-        return
-    if not isinstance(value, Mapping):
-        return
-    types = as_list(value.get("type"))
-    is_clr_subject = any(isinstance(t, str) and t in CLR_SUBJECT_TYPES for t in types)
-    for key, item in value.items():
-        if is_clr_subject and key == "verifiableCredential":
-            if isinstance(item, list):
-                yield from (((*at, key, i), each) for i, each in enumerate(item))
-            else:
-                yield (*at, key), item
-        else:
-            yield from _walk(item, (*at, key), depth + 1)
+def _has_clr_subject(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict or isinstance(value, Mapping):
+            if is_clr_subject(value):
+                return True
+            stack.extend(v for v in value.values() if type(v) in _NESTED)
+        elif type(value) is list:
+            stack.extend(v for v in value if type(v) in _NESTED)
+    return False
+
+
+_NESTED = (dict, list)
 
 
 def check_embedded(
