@@ -118,3 +118,20 @@ def test_a_holder_named_by_a_fragment_key_is_not_bound() -> None:
     )
     result = verify_presentation(presentation, challenge="c-1")
     assert result.verified is False
+
+
+def test_an_unconfirmed_key_is_never_cached() -> None:
+    """A Verifier that could not fetch the profile once asks again next time."""
+    signer = _FragmentSigner(KeyPair.generate("Ed25519"))
+    online = {"up": False}
+
+    def fetch(url: str) -> bytes:
+        if not online["up"]:
+            raise OSError("offline")
+        return _profile(signer)
+
+    verifier = Verifier(resolver=HttpsControllerResolver(fetch))
+    credential = sign(_credential(), key=signer)
+    assert "ISSUER_UNCONFIRMED" in verifier.verify(credential).codes
+    online["up"] = True
+    assert verifier.verify(credential).verified
