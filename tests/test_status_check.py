@@ -290,8 +290,8 @@ def _cases(key: KeyPair, other: KeyPair) -> dict[str, tuple[Any, Any, str]]:
             "RANGE_ERROR",
         ),
         "malformed encodedList": (entry, serve(malformed), "MALFORMED_VALUE_ERROR"),
-        "index not a string": (
-            {**entry, "statusListIndex": 1},
+        "index neither a string nor an integer": (
+            {**entry, "statusListIndex": 1.0},
             serve(good),
             "MALFORMED_VALUE_ERROR",
         ),
@@ -334,7 +334,7 @@ INVALID_CASES = [  # the entry, or the verified list, cannot be read as written:
     "index out of range",
     "index beyond any list",
     "malformed encodedList",
-    "index not a string",
+    "index neither a string nor an integer",
     "statusSize without messages",
     "unknown status type",
 ]

@@ -88,12 +88,9 @@ def test_1edtech_vectors_pass_the_proof_check(
     )
     if kind == "clrv2p0":
         # CLR 2.0's context puts the embedded credentials in the CLR's own graph, where the
-        # learner's node (one id) is described differently in each: an RDFC signature cannot
-        # tell which credential says what, so the JSON is not in canonical form.
-        [problem] = result.checks["proof"].problems
-        assert problem.code == "NON_CANONICAL_FORM", result.to_dict()
-        assert problem.path[:2] == ("credentialSubject", "verifiableCredential")
-        return
+        # learner's node (one id) is described differently in each: each embedded credential
+        # is read as a scope of its own and verified by its own proof (docs/security.md).
+        assert result.checks["credentials"].ok, result.to_dict()  # warnings: OB3 lacks M9-M11
     assert result.checks["proof"].status == "passed", result.to_dict()
     # Here the key's controller IS the issuer, as the vector's keyPair.json says.
     assert result.checks["issuer"].status == "passed"

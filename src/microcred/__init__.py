@@ -17,7 +17,10 @@ from microcred.result import Check, CheckStatus, Problem, VerificationResult
 if TYPE_CHECKING:
     from microcred.api import issue, sign, sign_jwt, verify, verify_presentation
     from microcred.batch import issue_many
+    from microcred.bindings.clr import stack
     from microcred.bindings.elm import from_credential, to_credential
+    from microcred.bindings.ob3 import LossReport, from_ob3, to_ob3
+    from microcred.bindings.ob3_read import Ob3Reading, read_ob3
     from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
     from microcred.keys.did_jwk import did_jwk, resolve_did_jwk
     from microcred.keys.did_key import VerificationMethod, resolve_did_key
@@ -64,6 +67,12 @@ _LAZY = {
     "verify": "microcred.api",
     "from_credential": "microcred.bindings.elm",
     "to_credential": "microcred.bindings.elm",
+    "to_ob3": "microcred.bindings.ob3",
+    "from_ob3": "microcred.bindings.ob3",
+    "LossReport": "microcred.bindings.ob3",
+    "read_ob3": "microcred.bindings.ob3_read",
+    "Ob3Reading": "microcred.bindings.ob3_read",
+    "stack": "microcred.bindings.clr",
     "VerificationMethod": "microcred.keys.did_key",
     "resolve_did_key": "microcred.keys.did_key",
     "DidWebResolver": "microcred.keys.did_web",
@@ -135,8 +144,10 @@ __all__ = [
     "Learner",
     "LearningOutcome",
     "Level",
+    "LossReport",
     "MicroCredential",
     "MicrocredError",
+    "Ob3Reading",
     "Organisation",
     "Participation",
     "PresentationResult",
@@ -160,21 +171,25 @@ __all__ = [
     "did_web_document",
     "did_web_to_url",
     "from_credential",
+    "from_ob3",
     "issue",
     "issue_many",
     "present",
     "present_sd_jwt",
+    "read_ob3",
     "resolve_did_jwk",
     "resolve_did_key",
     "resolve_offline",
     "sign",
     "sign_jwt",
     "signer_for",
+    "stack",
     "status_dir_loader",
     "status_entry",
     "status_file_name",
     "status_list_credential",
     "to_credential",
+    "to_ob3",
     "verify",
     "verify_many",
     "verify_presentation",

@@ -41,9 +41,10 @@ __all__ = [
     "verify_presentation",
 ]
 
-CredentialFormat = Literal["vc", "vc+jwt", "dc+sd-jwt"]
-"""How `issue` secures a credential: a Data Integrity proof, a compact JWS (`vc+jwt`), or
-an SD-JWT VC for EU Digital Identity wallets (`dc+sd-jwt`, docs/eudi.md)."""
+CredentialFormat = Literal["vc", "vc+jwt", "ob3", "dc+sd-jwt"]
+"""How `issue` secures a credential: a Data Integrity proof (as VC 2.0, or as an Open Badges
+3.0 credential: `ob3`), a compact JWS (`vc+jwt`), or an SD-JWT VC for EU Digital Identity
+wallets (`dc+sd-jwt`, docs/eudi.md)."""
 
 
 def _controller(verification_method: str) -> str:
@@ -170,7 +171,7 @@ def issue(
     created: datetime | None = ...,
     loader: DocumentLoader | None = ...,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = ...,
-    format: Literal["vc"] = ...,
+    format: Literal["vc", "ob3"] = ...,
     holder_key: None = ...,
 ) -> dict[str, Any]: ...
 
@@ -206,11 +207,13 @@ def issue(
     (it could never pass the issuer check of `verify`). `status`: one credentialStatus entry
     or a list of them (e.g. `microcred.status_entry(...)`), signed with the credential.
     `format`: "vc" adds a Data Integrity proof (`cryptosuite`, `created`) and returns the
-    credential; "vc+jwt" returns a compact JWS (docs/jose.md); "dc+sd-jwt" an SD-JWT VC
+    credential; "ob3" an Open Badges 3.0 OpenBadgeCredential with a Data Integrity proof
+    (docs/ob3.md); "vc+jwt" returns a compact JWS (docs/jose.md); "dc+sd-jwt" an SD-JWT VC
     bound to `holder_key` when given (docs/eudi.md).
     """
-    if format not in ("vc", "vc+jwt", "dc+sd-jwt"):
-        raise InvalidOptionError(f"unknown format {format!r} (known: vc, vc+jwt, dc+sd-jwt)")
+    if format not in ("vc", "vc+jwt", "ob3", "dc+sd-jwt"):
+        known = "vc, vc+jwt, ob3, dc+sd-jwt"
+        raise InvalidOptionError(f"unknown format {format!r} (known: {known})")
     if holder_key is not None and format != "dc+sd-jwt":
         raise InvalidOptionError("holder_key binds an SD-JWT VC (format='dc+sd-jwt')")
     if format == "dc+sd-jwt":
@@ -222,7 +225,7 @@ def issue(
         from microcred.bindings.eudi import to_sd_jwt_vc  # SD-JWT VC issuers only
 
         return to_sd_jwt_vc(micro_credential, key=key, holder_key=holder_key)
-    if format != "vc" and (cryptosuite != "eddsa-rdfc-2022" or created is not None):
+    if format == "vc+jwt" and (cryptosuite != "eddsa-rdfc-2022" or created is not None):
         raise InvalidOptionError(
             "cryptosuite and created are Data Integrity options; a vc+jwt takes its "
             "algorithm from the key and its date from validFrom"
@@ -243,7 +246,12 @@ def issue(
             f"the issuer {mc.issuer.id!r} does not control the key {key.verification_method!r}",
             path=("issuer", "id"),
         )
-    credential = to_credential(mc)
+    if format == "ob3":
+        from microcred.bindings.ob3 import to_ob3
+
+        credential = to_ob3(mc)[0]
+    else:
+        credential = to_credential(mc)
     if status is not None:
         credential["credentialStatus"] = _status_entries(status)
     if format == "vc+jwt":

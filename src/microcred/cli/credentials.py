@@ -109,7 +109,10 @@ def _cmd_issue(args: argparse.Namespace) -> int:
                 token = api.issue(document, key=key, status=status, format="vc+jwt")
             emit_token(token, args.output)
             return EXIT_OK
-        signed = api.issue(document, key=key, cryptosuite=args.suite, status=status)
+        ob3 = args.format == "ob3"
+        signed = api.issue(
+            document, key=key, cryptosuite=args.suite, status=status, format="ob3" if ob3 else "vc"
+        )
     emit(signed, args.output)
     return EXIT_OK
 
@@ -204,10 +207,10 @@ def add_credential_commands(commands: Any) -> None:
     issue.add_argument(
         "--format",
         default="vc",
-        choices=["vc", "vc+jwt", "dc+sd-jwt", "edc"],
+        choices=["vc", "vc+jwt", "dc+sd-jwt", "ob3", "edc"],
         help="vc: VC 2.0 + Data Integrity (default); vc+jwt: VC 2.0 as a compact JWS "
-        "(VC-JOSE-COSE); dc+sd-jwt: an SD-JWT VC for EU wallets (docs/eudi.md); edc: Europass "
-        "EDC sealed with JAdES",
+        "(VC-JOSE-COSE); dc+sd-jwt: an SD-JWT VC for EU wallets (docs/eudi.md); ob3: Open "
+        "Badges 3.0; edc: Europass EDC sealed with JAdES",
     )
     issue.add_argument(
         "--holder-key",

@@ -1,6 +1,7 @@
 """`microcred inspect FILE`: what a credential says, Annex I element by element, read back
-into the model (ours, a Europass EDC, a sealed EDC, or a vc+jwt token's payload) without
-verifying anything.
+into the model (ours, a Europass EDC, a sealed EDC, an Open Badges 3.0 credential, or a
+vc+jwt token's payload) without verifying anything; an OB3 badge written by others is read
+leniently.
 
 `--json` prints the model's JSON input format, which `microcred issue` takes back.
 """
@@ -29,9 +30,16 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     if isinstance(read, str) and "~" in read:
         return _inspect_sd_jwt(read, args)
     document = _payload(read)
-    if is_edc(document):
+    if _is_foreign_ob3(document):
+        return _inspect_ob3(document)
+    if "euMicroCredential" in document:
+        from microcred.bindings.ob3 import from_ob3
+
+        mc = from_ob3(document)
+    elif is_edc(document):
         return _inspect_edc(document, args)
-    mc = from_credential(document)
+    else:
+        mc = from_credential(document)
     if args.json:
         emit(mc.dump(), None)
         return EXIT_OK
@@ -105,6 +113,35 @@ def _inspect_sd_jwt(token: str, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _is_foreign_ob3(document: dict[str, Any]) -> bool:
+    """An Open Badges 3.0 credential microcred did not write (no Annex I record)."""
+    from microcred.verification.schema import is_ob3
+
+    return is_ob3(document) and "euMicroCredential" not in document
+
+
+def _inspect_ob3(document: dict[str, Any]) -> int:
+    """What an OB3 badge says, read leniently (microcred.bindings.ob3_read)."""
+    from microcred.bindings.ob3_read import read_ob3
+
+    reading = read_ob3(document)
+    out = sys.stdout
+    out.write(NOT_VERIFIED + "\nOpen Badges 3.0 credential (not written by microcred)\n")
+    for name, value in (
+        ("title", reading.title),
+        ("issuer", f"{reading.issuer_name} ({reading.issuer_id})"),
+        ("learner", reading.learner),
+        ("learning outcomes", "; ".join(reading.learning_outcomes) or None),
+        ("ECTS", reading.ects),
+        ("EQF level", reading.eqf),
+        ("valid", f"{reading.valid_from} – {reading.valid_until or 'no end'}"),
+    ):
+        out.write(f"  {name:<18} {'—' if value is None else value}\n")
+    for problem in reading.problems:
+        out.write(f"  note: {problem}\n")
+    return EXIT_OK
+
+
 def _payload(document: dict[str, Any] | str) -> dict[str, Any]:
     """A JWT's credential as its payload says it (nothing verified); a JSON credential as is."""
     if isinstance(document, dict):
@@ -125,7 +162,8 @@ def add_inspect_command(commands: Any) -> None:
         "inspect", help="show what a credential says, element by element (no verification)"
     )
     inspect.add_argument(
-        "input", help="credential JSON (ours, a Europass EDC, a sealed EDC) or a vc+jwt file"
+        "input",
+        help="credential JSON (ours, a Europass EDC, a sealed EDC, Open Badges 3.0) or a vc+jwt",
     )
     inspect.add_argument("--lang", default="en", help="language to read texts in (BCP 47)")
     inspect.add_argument("--json", action="store_true", help="print the model's JSON input")

@@ -185,6 +185,9 @@ class ProofResult:
     """How the proof's suite reads the document: "rdfc" signs its RDF graph (so a verified
     proof also shows the unsecured document is in canonical compacted form), "jcs" its JSON
     text; None when the suite is unknown."""
+    key_confirmed: bool = True
+    """False when the key came from its own URL, not a controller document (see
+    microcred.keys.fragment_key): the issuer check then cannot confirm the issuer."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -195,6 +198,7 @@ class ProofResult:
             "proofPurpose": self.proof_purpose,
             "controller": self.controller,
             "verified": self.verified,
+            "keyConfirmed": self.key_confirmed,
             "problems": [p.to_dict() for p in self.problems],
         }
 
@@ -279,9 +283,9 @@ def _check_options(proof: Mapping[str, Any], at: Path, expect: _Expectations) ->
 
 def _resolve(
     proof: Mapping[str, Any], at: Path, suite: Cryptosuite, expect: _Expectations
-) -> tuple[str, PublicKey]:
+) -> tuple[str, PublicKey, bool]:
     """Retrieve Verification Method (CID §3.3): key, relationship, and key type for the suite;
-    the controller and the key."""
+    the controller, the key and whether a controller document confirmed it."""
     url = proof["verificationMethod"]
     method = expect.resolver(url)
     if isinstance(method, ResolutionFailure):
@@ -299,7 +303,7 @@ def _resolve(
             f"a {key.key_type} key cannot verify {suite.name}",
             (*at, "verificationMethod"),
         )
-    return method.controller, key
+    return method.controller, key, method.confirmed
 
 
 def _input_document(
@@ -381,6 +385,7 @@ def _verify_one(
     claims: Mapping[str, Any] = proof if isinstance(proof, Mapping) else {}
     controller: str | None = None
     canonicalization: str | None = None
+    confirmed = True
     try:
         if not isinstance(proof, Mapping):
             raise _ProofProblem("MALFORMED_PROOF_ERROR", "a proof must be a JSON object", at)
@@ -402,7 +407,7 @@ def _verify_one(
             )
         canonicalization = getattr(suite, "canonicalization", None)
         _check_options(proof, at, expect)
-        controller, public_key = _resolve(proof, at, suite, expect)
+        controller, public_key, confirmed = _resolve(proof, at, suite, expect)
         unsecured = _input_document(document, proof, at, all_proofs)
         if suite.keeps_proof_context:
             unsecured = _jcs_context(unsecured, proof, at)
@@ -426,6 +431,7 @@ def _verify_one(
         verified=not problems,
         problems=problems,
         canonicalization=canonicalization,
+        key_confirmed=confirmed,
     )
 
 

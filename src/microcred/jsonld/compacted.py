@@ -45,7 +45,14 @@ from microcred.jsonld.nquads import (
 from microcred.jsonld.refusal import DATA_LOSS, NON_CANONICAL, Refused, refuse
 from microcred.jsonld.terms import ABSOLUTE, MEMO_KEY_CHARS, TEXT, Frame, Kind, Term, memo
 
-__all__ = ["MAX_DEPTH", "MAX_FRAMES", "to_rdf"]
+__all__ = [
+    "CLR_SUBJECT",
+    "CLR_SUBJECT_TYPES",
+    "MAX_DEPTH",
+    "MAX_FRAMES",
+    "is_clr_subject",
+    "to_rdf",
+]
 
 MAX_DEPTH = 64
 """Deepest JSON nesting accepted; real credentials stay far below, hostile ones are refused."""
@@ -61,9 +68,17 @@ _NATIVE_TYPES = {
     **{ns + name: "int" for ns in _XSD_NAMESPACES for name in _INTEGER_TYPES},
     **{ns + "boolean": "bool" for ns in _XSD_NAMESPACES},
     **{ns + "double": "float" for ns in _XSD_NAMESPACES},
+    **{ns + "float": "number" for ns in _XSD_NAMESPACES},  # OB3 credits: any JSON number
 }
 """Datatypes whose values JSON writes natively (the credentials v2 context types some with
 an https XML Schema IRI): a coercion to one of them takes a JSON value of that kind."""
+CLR_SUBJECT = "<https://purl.imsglobal.org/spec/vc/clr/vocab.html#ClrSubject>"
+"""A CLR 2.0 subject: each object of its `verifiableCredential` is an embedded credential,
+read as a scope of its own for the one-description rule (each is verified by its own
+proof: microcred.verification.embedded_credentials; docs/security.md)."""
+CLR_SUBJECT_TYPES = frozenset({"ClrSubject", CLR_SUBJECT[1:-1]})
+"""How a ClrSubject's type is written; a node is scoped so only when written so (and it
+expands to CLR_SUBJECT), exactly as the embedded-credentials check finds it."""
 _SAFE_INTEGER = 2**53 - 1  # beyond it JSON readers (IEEE doubles) no longer agree on the value
 
 
@@ -77,7 +92,10 @@ class _Deserializer:
         self._labels: dict[str, str] = {}
         self._count = 0
         self._tags: dict[str, str] = {}
-        self._described: dict[tuple[str, str], Mapping[str, Any]] = {}
+        self._described: dict[tuple[int, str, str], tuple[Any, frozenset[str], bool]] = {}
+        self._scope = 0  # which embedded credential (0: the document itself) is being read
+        self._scopes = 0
+        self._embed_depth = -1  # objects at this depth are embedded credentials of a CLR
 
     def _fresh(self) -> str:
         """A new blank node; the document's own labels are renamed into the same series."""
@@ -116,6 +134,24 @@ class _Deserializer:
         if len(value) <= MEMO_KEY_CHARS:
             memo(frame.node_ids)[value] = term
         return term
+
+    def _describe(
+        self, key: tuple[int, str, str], element: Mapping[str, Any], types: Any, properties: Any
+    ) -> None:
+        """A node is described in one JSON object, or in identical copies of it, so a reader
+        of one place sees everything the graph says about it. Besides, a reference (an id
+        and types only, as OB3's `achievement.creator`) may name a node described elsewhere
+        whose types include its own: the fuller description is kept for what follows."""
+        mine = (element, frozenset(types), not properties)
+        first = self._described.setdefault(key, mine)
+        if first[0] is element or first[0] == element:
+            return
+        if mine[2] and mine[1] <= first[1]:
+            return
+        if first[2] and first[1] <= mine[1]:
+            self._described[key] = mine
+            return
+        raise Refused(NON_CANONICAL, f"node {key[2]} is described in two places that differ")
 
     def document(self, document: Mapping[str, Any]) -> Dataset:
         if "@context" not in document:
@@ -156,6 +192,26 @@ class _Deserializer:
         )
         if is_value:
             return self._value_object(type_scoped, element, term)
+        outer = self._scope
+        if depth == self._embed_depth:
+            self._scopes += 1
+            self._scope = self._scopes
+        try:
+            return self._node(frame, type_terms, id_key, properties, element, graph, depth)
+        finally:
+            self._scope = outer
+
+    def _node(
+        self,
+        frame: Frame,
+        type_terms: Any,
+        id_key: str | None,
+        properties: Any,
+        element: Mapping[str, Any],
+        graph: str,
+        depth: int,
+    ) -> str:
+        """A node object's subject term, its types and properties written as quads."""
         if id_key is None:
             subject = self._fresh()
         else:
@@ -167,17 +223,18 @@ class _Deserializer:
             if self.strict and (type_terms or properties):
                 # a node is described in one JSON object, or in identical copies of it: a
                 # reader of one place then sees everything the graph says about the node
-                first = self._described.setdefault((graph, subject), element)
-                if first is not element and first != element:
-                    message = f"node {subject} is described in two places that differ"
-                    raise Refused(NON_CANONICAL, message)
+                self._describe((self._scope, graph, subject), element, type_terms, properties)
         append = self.quads.append
         for type_term in type_terms:
             append((subject, RDF_TYPE, type_term, graph))
+        clr_subject = CLR_SUBJECT in type_terms and is_clr_subject(element)
         for key, term_ in properties:  # §5.1.2 step 13, then §8.1.2 step 1.3 for each value
             value = element[key]
             term_frame = frame
             item: Any = None
+            outer_depth = self._embed_depth
+            if clr_subject and key == "verifiableCredential":
+                self._embed_depth = depth + 1
             try:
                 if term_.scoped is not None:
                     term_frame = frame.derive(term_.scoped, propagate=True, override=True)
@@ -218,6 +275,8 @@ class _Deserializer:
                 at = next((i for i, x in enumerate(value) if x is item), 0) if listed else 0
                 refused.path[:0] = [key, at] if listed else [key]
                 raise
+            finally:
+                self._embed_depth = outer_depth
         return subject
 
     def _container(
@@ -307,7 +366,8 @@ class _Deserializer:
             refuse(NON_CANONICAL, f"a {type(value).__name__} is not a JSON value")
         coercion = term.coercion
         if coercion is not None and coercion != datatype:
-            if _NATIVE_TYPES.get(coercion) == type(value).__name__:
+            kind = _NATIVE_TYPES.get(coercion)
+            if kind == type(value).__name__ or (kind == "number" and type(value) is not bool):
                 datatype = coercion
             elif self.strict:
                 refuse(NON_CANONICAL, "this term types its values: write the value as a string")
@@ -387,6 +447,8 @@ def _native_form(datatype: str, text: str) -> bool:
     kind = _NATIVE_TYPES.get(datatype)
     if kind == "bool":
         return text in ("true", "false")
+    if kind == "number":
+        return _native_form(_XSD_INTEGER, text) or _native_form(_XSD_DOUBLE, text)
     if kind == "int":
         return re.fullmatch(r"0|-?[1-9][0-9]{0,15}", text) is not None and abs(int(text)) <= (
             _SAFE_INTEGER
@@ -408,6 +470,17 @@ def _canonical_double(value: float) -> str:
     if lexical is None or float(lexical) != value:
         raise Refused(MalformedDocumentError, f"number {value!r} has no exact canonical form")
     return lexical
+
+
+def is_clr_subject(node: Mapping[str, Any]) -> bool:
+    """A node whose `type` (or `@type`) names ClrSubject as CLR 2.0 writes it."""
+    for key in ("type", "@type"):
+        types = node.get(key)
+        if type(types) is str and types in CLR_SUBJECT_TYPES:
+            return True
+        if type(types) is list and any(type(t) is str and t in CLR_SUBJECT_TYPES for t in types):
+            return True
+    return False
 
 
 def to_rdf(document: Any, loader: DocumentLoader, *, strict: bool = True) -> Dataset:

@@ -80,6 +80,9 @@ class VerificationMethod:
     controller: str
     public_key: AnyPublicKey
     relationships: frozenset[str]
+    confirmed: bool = True
+    """False for a key read from its own URL (an https `#z6Mk…` fragment) that no
+    controller document confirmed: it may check a signature, never bind an issuer."""
 
     def to_dict(self) -> dict[str, Any]:
         """The verification method as JSON: Multikey with `publicKeyMultibase` (CID §2.2.2),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -38,6 +38,7 @@ from microcred.status.lists import (
     status_dir_loader,
     status_file_name,
 )
+from microcred.status.revocation_list import REVOCATION_LIST_TYPE, revoked_in_list
 from microcred.vcdm import as_list, issuer_id
 
 __all__ = [  # the loader seam is re-exported from microcred.status.lists
@@ -92,6 +93,7 @@ class EntryStatus:
     status: int | None = None
     message: str | None = None
     problem: Problem | None = None
+    warning: Problem | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,13 +108,17 @@ class EntryStatus:
         }
 
 
-def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
+def _entry_status(entry: Any, at: Path, lists: StatusLists, legacy: _Legacy) -> EntryStatus:
     """BSL §3.2 for one entry; a failure becomes an INVALID or INDETERMINATE verdict."""
     purpose = url = index = None
+    warning = None
     try:
         if not isinstance(entry, Mapping):
             raise InvalidStatus(_MALFORMED, "a credentialStatus entry must be an object", at)
-        if not _ENTRY_TYPES & {t for t in as_list(entry.get("type")) if isinstance(t, str)}:
+        types = {t for t in as_list(entry.get("type")) if isinstance(t, str)}
+        if REVOCATION_LIST_TYPE in types:
+            return _revocation_list_entry(entry, at, legacy)
+        if not _ENTRY_TYPES & types:
             raise InvalidStatus(
                 "UNSUPPORTED_STATUS_TYPE",
                 f"status type {entry.get('type')!r} is not supported (only "
@@ -120,6 +126,13 @@ def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
                 (*at, "type"),
             )
         purpose, index, size, messages, url = _read_entry(entry, at)
+        if type(entry.get("statusListIndex")) is int:
+            warning = Problem(
+                "STATUS_INDEX_NOT_STRING",
+                "statusListIndex is a JSON number (as Open Badges 3.0 writes it); the "
+                "Bitstring Status List spec writes a base-10 string",
+                (*at, "statusListIndex"),
+            )
         listed = lists.credential(url)
         if purpose not in listed.purposes:
             raise InvalidStatus(
@@ -144,9 +157,42 @@ def _entry_status(entry: Any, at: Path, lists: StatusLists) -> EntryStatus:
             if isinstance(failure, InvalidStatus)
             else StatusVerdict.INDETERMINATE
         )
-        return EntryStatus(at, verdict, purpose, url, index, problem=problem)
+        return EntryStatus(at, verdict, purpose, url, index, problem=problem, warning=warning)
     message = messages.get(status) if messages else ("set" if status else "unset")
-    return decide_entry(EntryStatus(at, StatusVerdict.OK, purpose, url, index, status, message))
+    found = EntryStatus(at, StatusVerdict.OK, purpose, url, index, status, message)
+    return replace(decide_entry(found), warning=warning)
+
+
+@dataclass(frozen=True, slots=True)
+class _Legacy:
+    """What the 1EdTech Revocation List method reads besides the entry."""
+
+    credential_id: Any
+    issuer: Any
+    loader: StatusListLoader | None
+
+
+def _revocation_list_entry(entry: Mapping[str, Any], at: Path, legacy: _Legacy) -> EntryStatus:
+    """A 1EdTechRevocationList entry (microcred.status.revocation_list)."""
+    try:
+        url, revoked = revoked_in_list(
+            entry, at, legacy.credential_id, legacy.issuer, legacy.loader
+        )
+    except UndecidedStatus as failure:
+        problem = Problem(failure.code, failure.message, failure.path or (*at, "id"))
+        kind = isinstance(failure, InvalidStatus)
+        verdict = StatusVerdict.INVALID if kind else StatusVerdict.INDETERMINATE
+        return EntryStatus(at, verdict, "revocation", problem=problem)
+    if revoked:
+        text = f"the credential is revoked (1EdTech revocation list {url})"
+        problem = Problem("CREDENTIAL_REVOKED", text, at)
+        return EntryStatus(at, StatusVerdict.REVOKED, "revocation", url, problem=problem)
+    note = Problem(
+        "UNSIGNED_STATUS_LIST",
+        f"not revoked according to {url}, an unsigned 1EdTech revocation list",
+        (*at, "id"),
+    )
+    return EntryStatus(at, StatusVerdict.OK, "revocation", url, message="unset", warning=note)
 
 
 def _read_entry(
@@ -157,6 +203,8 @@ def _read_entry(
     if not isinstance(purpose, str) or not purpose:
         raise InvalidStatus(_MALFORMED, "statusPurpose must be a string", (*at, "statusPurpose"))
     text = entry.get("statusListIndex")
+    if type(text) is int and text >= 0:  # Open Badges 3.0 examples write a number
+        text = str(text)
     if not isinstance(text, str) or _INDEX.fullmatch(text) is None:
         raise InvalidStatus(
             _MALFORMED,
@@ -233,7 +281,8 @@ def check_status(
         problem = Problem(StatusLimitError.code, message, ("credentialStatus",))
         return Check.from_problems("status", [problem], details={"policy": policy})
     lists = StatusLists(status_loader, verify_list, issuer_id(document), authorities, memo)
-    entries = [_entry_status(item, at, lists) for item, at in located]
+    legacy = _Legacy(document.get("id"), issuer_id(document), status_loader)
+    entries = [_entry_status(item, at, lists, legacy) for item, at in located]
     return aggregate_entries(entries, policy)
 
 
@@ -275,7 +324,7 @@ def aggregate_entries(entries: list[EntryStatus], policy: StatusPolicy) -> Check
 
     failed = problems(StatusVerdict.REVOKED, StatusVerdict.SUSPENDED, StatusVerdict.INVALID)
     undecided = problems(StatusVerdict.INDETERMINATE)
-    notes = problems(StatusVerdict.MESSAGE)
+    notes = problems(StatusVerdict.MESSAGE) + [e.warning for e in entries if e.warning]
     details = {"policy": policy, "entries": entries}
     if policy == "allow-indeterminate":
         notes, undecided = undecided + notes, []

@@ -8,7 +8,7 @@ the one call that reached them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +38,8 @@ class Settings:
     cryptosuites: Mapping[str, Cryptosuite]
     profile: Profile
     max_clock_skew: timedelta
+    schemas: Callable[[str], Mapping[str, Any]] | None = None
+    """JSON Schemas for the "schema" check (microcred.verification.schema); None: no check."""
 
 
 @dataclass(frozen=True, slots=True)

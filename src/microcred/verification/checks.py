@@ -130,8 +130,16 @@ def check_issuer(document: Mapping[str, Any], proofs: Sequence[ProofResult]) -> 
         return Check(
             "issuer", CheckStatus.SKIPPED, details={**details, "reason": "no verified proof"}
         )
-    if issuer in controllers:
+    if any(p.controller == issuer and p.key_confirmed for p in proofs if p.verified):
         return Check("issuer", CheckStatus.PASSED, details=details)
+    if issuer in controllers:  # only keys read from their own URL: nobody vouched for them
+        problem = Problem(
+            "ISSUER_UNCONFIRMED",
+            f"the signing key was read from its own URL; no controller document of {issuer!r}"
+            " lists it (pass a resolver that can fetch it): the issuer is unconfirmed",
+            ("issuer",),
+        )
+        return Check("issuer", CheckStatus.INDETERMINATE, (problem,), (problem,), details)
     problem = Problem(
         "ISSUER_MISMATCH",
         f"the issuer {issuer!r} does not control the signing key (controller: {controllers[0]!r})",

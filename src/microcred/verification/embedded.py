@@ -9,7 +9,7 @@ same call without following its own status (microcred.status.check has the algor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from microcred.integrity.proofs import ProofResult, verify_proofs
@@ -18,9 +18,20 @@ from microcred.status.check import check_status
 from microcred.validity import check_validity
 from microcred.verification.call import Call
 from microcred.verification.checks import check_contexts, check_issuer, check_structure
+from microcred.verification.embedded_credentials import check_embedded
 from microcred.verification.eu_standard import check_eu_standard
+from microcred.verification.schema import check_schema
 
-__all__ = ["proof_check", "status_step", "verify_embedded", "verify_status_list"]
+__all__ = [
+    "EmbeddedVerifier",
+    "proof_check",
+    "status_step",
+    "verify_embedded",
+    "verify_status_list",
+]
+
+EmbeddedVerifier = Callable[[Any], VerificationResult]
+"""Verifies one credential embedded in a CLR with the same settings (the registry's)."""
 
 
 def proof_check(
@@ -43,8 +54,15 @@ def proof_check(
     )
     if not results:
         return Check.from_problems("proof", [missing]), results
-    problems = [p for r in results for p in r.problems]
-    return Check.from_problems("proof", problems, details={"proofs": results}), results
+    known = {suite.proof_type for suite in settings.cryptosuites.values()}
+    unknown = [r for r in results if r.proof_type not in known and any(v.verified for v in results)]
+    problems = [p for r in results if r not in unknown for p in r.problems]
+    warnings = [
+        Problem("UNKNOWN_PROOF_TYPE", f"proof type {r.proof_type!r} is not known: not read", r.path)
+        for r in unknown
+    ]
+    details = {"proofs": results}
+    return Check.from_problems("proof", problems, warnings, details=details), results
 
 
 def status_step(document: Mapping[str, Any], call: Call, *, authentic: bool) -> Check:
@@ -65,7 +83,9 @@ def status_step(document: Mapping[str, Any], call: Call, *, authentic: bool) -> 
     )
 
 
-def _checks(document: Any, call: Call, *, status_list: bool) -> VerificationResult:
+def _checks(
+    document: Any, call: Call, *, status_list: bool, embedded: EmbeddedVerifier
+) -> VerificationResult:
     structure = check_structure(document)
     if not isinstance(document, Mapping):
         return VerificationResult.from_checks([structure])
@@ -79,23 +99,31 @@ def _checks(document: Any, call: Call, *, status_list: bool) -> VerificationResu
         status = Check("status", CheckStatus.SKIPPED, details={"reason": reason})
     else:
         status = status_step(document, call, authentic=authentic)
-    checks = [
-        structure,
-        contexts,
-        proof,
-        issuer,
+    inside = check_embedded(document, embedded)
+    checks = [structure, contexts, proof, issuer, *([] if inside is None else [inside])]
+    checks += [
         check_validity(document, call.now, call.settings.max_clock_skew),
         status,
         check_eu_standard(document, "default" if status_list else call.settings.profile),
     ]
+    schema = None if status_list else check_schema(document, call.settings.schemas)
+    checks += [] if schema is None else [schema]
     return VerificationResult.from_checks(checks, document, require=("proof",))
 
 
-def verify_embedded(document: Any, call: Call) -> VerificationResult:
-    """Every check of a credential (or any JSON value) whose proofs are embedded."""
-    return _checks(document, call, status_list=False)
+def _refuse_embedded(credential: Any) -> VerificationResult:
+    problem = Problem("EMBEDDED_CREDENTIAL_NOT_VERIFIED", "not verifiable in this place", ())
+    return VerificationResult.from_checks([Check.from_problems("credentials", [problem])])
+
+
+def verify_embedded(
+    document: Any, call: Call, embedded: EmbeddedVerifier = _refuse_embedded
+) -> VerificationResult:
+    """Every check of a credential (or any JSON value) whose proofs are embedded;
+    `embedded` verifies each credential a CLR embeds (without it, none counts)."""
+    return _checks(document, call, status_list=False, embedded=embedded)
 
 
 def verify_status_list(document: Mapping[str, Any], call: Call) -> VerificationResult:
     """A status list credential's checks, without following its own status."""
-    return _checks(document, call, status_list=True)
+    return _checks(document, call, status_list=True, embedded=_refuse_embedded)

@@ -62,9 +62,55 @@ def _speaks_elm(document: Mapping[str, Any]) -> bool:
     return any(isinstance(c, str) and c in _table()["contexts"] for c in contexts)
 
 
+@cache
+def _ob3_table() -> Mapping[str, Any]:
+    text = (resources.files("microcred") / "data" / "annex-i-ob3.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _speaks_ob3(document: Mapping[str, Any]) -> bool:
+    contexts = document.get("@context")
+    contexts = contexts if isinstance(contexts, list) else [contexts]
+    return any(isinstance(c, str) and c in _ob3_table()["contexts"] for c in contexts)
+
+
+def _ob3_paths(document: Mapping[str, Any]) -> list[list[tuple[str, ...]]]:
+    """Each element's paths in an OB3 credential: native ones, and those of microcred's Annex
+    I record (`euMicroCredential`, read as JSON) when the credential carries one."""
+    record = document.get("euMicroCredential")
+    try:
+        parsed = json.loads(record) if isinstance(record, str) else None
+    except ValueError:
+        parsed = None
+    table = _ob3_table()["elements"]
+    found = []
+    for element in annex_i_elements():
+        row = table[element["id"]]
+        paths = [tuple(p.split(".")) for p in row["ob3"]]
+        if isinstance(parsed, dict):
+            paths += [("euMicroCredential", *p.split(".")) for p in row["record"]]
+        found.append(paths)
+    return found
+
+
+def _ob3_view(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The document with its Annex I record parsed, for presence checks only."""
+    record = document.get("euMicroCredential")
+    try:
+        parsed = json.loads(record) if isinstance(record, str) else None
+    except ValueError:
+        return document
+    return {**document, "euMicroCredential": parsed} if isinstance(parsed, dict) else document
+
+
 def check_eu_standard(document: Mapping[str, Any], profile: Profile = "default") -> Check:
-    """Annex I completeness of the raw credential: one finding per missing mandatory element."""
+    """Annex I completeness of the raw credential: one finding per missing mandatory element.
+    ELM credentials (ours, EDC) by the ELM paths; Open Badges 3.0 credentials by the OB3
+    paths and, for ours, the Annex I record of the extension (data/annex-i-ob3.json)."""
     strict = profile == "eu-microcredential"
+    if not _speaks_elm(document) and _speaks_ob3(document):
+        at = ("credentialSubject", "achievement")
+        return _judge(_ob3_view(document), _ob3_paths(document), profile, "ob3", at)
     if not _speaks_elm(document):
         if not strict:
             return Check(
@@ -78,7 +124,7 @@ def check_eu_standard(document: Mapping[str, Any], profile: Profile = "default")
             ("@context",),
         )
         return Check.from_problems("eu_standard", [missing])
-    return _judge(document, _paths(), profile)
+    return _judge(document, _paths(), profile, "elm")
 
 
 def check_eu_standard_claims(
@@ -92,31 +138,34 @@ def check_eu_standard_claims(
         reason = f"no Annex I mapping for the credential type {vct!r}"
         if profile != "eu-microcredential":
             return Check("eu_standard", CheckStatus.SKIPPED, details={"reason": reason})
-        return Check.from_problems("eu_standard", [Problem("EU_ELEMENT_MISSING", reason, ("vct",))])
+        missing = Problem("EU_ELEMENT_MISSING", reason, ("vct",))
+        return Check.from_problems("eu_standard", [missing])
     paths = tuple(
         tuple(tuple(p.split(".")) for p in table[vct][element["id"]])
         for element in annex_i_elements()
     )
-    return _judge(claims, paths, profile)
+    return _judge(claims, paths, profile, "sd-jwt-vc")
 
 
 def _judge(
-    document: Mapping[str, Any], paths: tuple[tuple[tuple[str, ...], ...], ...], profile: Profile
+    document: Mapping[str, Any],
+    all_paths: Any,
+    profile: Profile,
+    kind: str,
+    missing_at: tuple[str, ...] = (),
 ) -> Check:
-    """One finding per mandatory element none of whose paths holds a value."""
+    """One finding per mandatory element none of whose paths holds a value (reported at
+    its first path, or at `missing_at` for an element the format has no place for)."""
+    strict = profile == "eu-microcredential"
     findings, present = [], []
-    for element, element_paths in zip(annex_i_elements(), paths, strict=True):
-        if any(_present(document, path) for path in element_paths):
+    for element, paths in zip(annex_i_elements(), all_paths, strict=True):
+        if any(_present(document, path) for path in paths):
             present.append(element["id"])
         elif element["mandatory"]:
-            findings.append(
-                Problem(
-                    "EU_ELEMENT_MISSING",
-                    f"Annex I element {element['id']} ({element['name']}) is missing",
-                    element_paths[0] if element_paths else (),
-                )
-            )
-    details = {"profile": profile, "present": present}
-    if profile == "eu-microcredential":
+            where = paths[0] if paths else missing_at
+            message = f"Annex I element {element['id']} ({element['name']}) is missing"
+            findings.append(Problem("EU_ELEMENT_MISSING", message, tuple(where)))
+    details = {"profile": profile, "present": present, "binding": kind}
+    if strict:
         return Check.from_problems("eu_standard", findings, details=details)
     return Check.from_problems("eu_standard", warnings=findings, details=details)

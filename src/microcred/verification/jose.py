@@ -159,7 +159,7 @@ def _key(header: Mapping[str, Any], owner: str | None, purpose: str, call: Call)
                     ("header", "jwk"),
                 )
             )
-        return JwsKey(method.public_key, method.controller, "kid")
+        return JwsKey(method.public_key, _bound(method), "kid")
     if "x5c" in header and carried is None:
         try:
             key, bound = x5c_key(header["x5c"], owner, call)
@@ -173,7 +173,7 @@ def _key(header: Mapping[str, Any], owner: str | None, purpose: str, call: Call)
     listed = call.settings.resolver(owner)
     if carried is not None:
         bound = (
-            listed.controller
+            _bound(listed)
             if isinstance(listed, VerificationMethod)
             and listed.public_key == carried
             and purpose in listed.relationships
@@ -189,7 +189,12 @@ def _key(header: Mapping[str, Any], owner: str | None, purpose: str, call: Call)
                 ("header",),
             )
         )
-    return JwsKey(_listed(listed, purpose, ("header",)).public_key, listed.controller, "issuer")
+    return JwsKey(_listed(listed, purpose, ("header",)).public_key, _bound(listed), "issuer")
+
+
+def _bound(method: VerificationMethod) -> str | None:
+    """The controller a key binds to: none for a key read from its own URL fragment."""
+    return method.controller if method.confirmed else None
 
 
 def _method(url: str, purpose: str, at: Path, call: Call) -> VerificationMethod:

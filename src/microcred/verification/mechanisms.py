@@ -69,12 +69,20 @@ def _verify_compact_jws(document: Any, call: Call) -> VerificationResult:
     return verify_compact_jws(document, call)
 
 
+def _verify_data_integrity(document: Any, call: Call) -> VerificationResult:
+    """Embedded proofs; credentials a CLR embeds go through this registry again."""
+    inner = call.for_credentials()
+    return verify_embedded(
+        document, call, lambda credential: dispatch(credential, inner, SECURING_MECHANISMS)
+    )
+
+
 SECURING_MECHANISMS: tuple[SecuringMechanism, ...] = (
     SecuringMechanism("jades", _is_sealed, _verify_sealed),
     SecuringMechanism("sd-jwt", _is_sd_jwt, _verify_sd_jwt),
     SecuringMechanism("compact-jws", _is_compact_jws, _verify_compact_jws),
     SecuringMechanism(
-        "data-integrity", lambda document: isinstance(document, Mapping), verify_embedded
+        "data-integrity", lambda document: isinstance(document, Mapping), _verify_data_integrity
     ),
 )
 """The built-in mechanisms, in the order they are tried: JAdES-sealed EDCs, SD-JWT VCs,

@@ -215,7 +215,7 @@ def check_presentation(
     unsigned = Problem("PROOF_MISSING", "the presentation is unsigned: it has no proof", ("proof",))
     proof, proofs = proof_check(presentation, call, missing=unsigned)
     contexts = check_contexts(presentation, call.settings.loader, proofs)
-    controllers = [p.controller for p in proofs if p.verified]
+    controllers = [p.controller if p.key_confirmed else None for p in proofs if p.verified]
     return _finish(
         presentation,
         [structure, contexts, proof],

@@ -27,6 +27,7 @@ from microcred.status.lists import ListMemo
 from microcred.verification.call import Call, Settings
 from microcred.verification.eu_standard import PROFILES, Profile
 from microcred.verification.mechanisms import SECURING_MECHANISMS, SecuringMechanism, dispatch
+from microcred.verification.schema import SchemaLoader
 
 if TYPE_CHECKING:
     from microcred.verification.presentation_result import PresentationResult
@@ -48,6 +49,8 @@ class Verifier:
     `status_authorities`: how credentialStatus is read (docs/status.md). `cryptosuites`: the
     allowlist. `profile`: "eu-microcredential" makes a missing Annex I element fail.
     `mechanisms`: the securing mechanisms tried in order (`SECURING_MECHANISMS`).
+    `schemas`: JSON Schemas by URL (a mapping or a loader) for the OB3 "schema" check
+    (needs `microcred[ob3]`; docs/ob3.md).
     """
 
     __slots__ = ("_mechanisms", "_settings")
@@ -68,6 +71,7 @@ class Verifier:
         profile: Profile = "default",
         max_clock_skew: timedelta = timedelta(minutes=5),
         mechanisms: Sequence[SecuringMechanism] = SECURING_MECHANISMS,
+        schemas: SchemaLoader | Mapping[str, Any] | None = None,
     ) -> None:
         if profile not in PROFILES:
             raise InvalidOptionError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
@@ -92,6 +96,7 @@ class Verifier:
             cryptosuites=cryptosuites,
             profile=profile,
             max_clock_skew=max_clock_skew,
+            schemas=_schema_loader(schemas),
         )
         object.__setattr__(self, "_settings", settings)
         object.__setattr__(self, "_mechanisms", tuple(mechanisms))
@@ -204,17 +209,38 @@ def verify_many(
 
 def _cached_resolver(resolver: KeyResolver | None) -> KeyResolver:
     """did:key and did:jwk by default (pure, offline); a caller's resolver kept behind a
-    cache for `RESOLVER_TTL`."""
+    cache for `RESOLVER_TTL`. Either falls back to the unconfirmed key of an https `#z…`
+    fragment, which the issuer check never binds (microcred.keys.fragment_key)."""
+    from microcred.keys.fragment_key import with_fragment_keys
     from microcred.keys.resolvers import CachingResolver, resolve_offline
 
     if resolver is None:
-        return resolve_offline
+        return with_fragment_keys(resolve_offline)
 
-    return (
+    return with_fragment_keys(
         resolver
         if isinstance(resolver, CachingResolver)
         else CachingResolver(resolver, ttl=RESOLVER_TTL)
     )
+
+
+def _schema_loader(schemas: SchemaLoader | Mapping[str, Any] | None) -> SchemaLoader | None:
+    """A loader over a mapping of schemas; jsonschema must be installed to use any."""
+    if schemas is None:
+        return None
+    from importlib.util import find_spec
+
+    from microcred.errors import MissingDependencyError
+
+    if find_spec("jsonschema") is None:
+        raise MissingDependencyError(
+            "the JSON Schema check needs jsonschema: pip install microcred[ob3]"
+        )
+    if isinstance(schemas, Mapping):
+        return dict(schemas).__getitem__
+    if not callable(schemas):
+        raise InvalidOptionError("schemas must map URLs to JSON Schemas, or be a loader")
+    return schemas
 
 
 def _cached_lists(loader: StatusListLoader | None) -> StatusListLoader | None:
