@@ -11,6 +11,7 @@ from strategies import micro_credentials
 
 from microcred import KeyPair, MicroCredential, verify
 from microcred.bindings.eudi import (
+    DC4EU_MICROCREDENTIAL_VCT,
     EUDI_LEARNING_VCT,
     MICROCRED_VCT,
     from_sd_jwt_vc,
@@ -55,3 +56,21 @@ def test_the_eudi_learning_credential_carries_text_and_reports_the_rest() -> Non
     assert result.verified
     missing = {w.message.split()[3] for w in result.checks["eu_standard"].warnings}
     assert missing == {"M9", "M10"}  # the type has no claim for them
+
+
+def test_the_dc4eu_micro_credential_type_carries_what_its_metadata_reads() -> None:
+    """DC4EU's urn:eudi:micro_credential:1: an OB3 achievement with the Edubadges fields,
+    every claim in the clear (its type metadata marks them all "sd": "never")."""
+    claims, disclosable, report = to_sd_jwt_vc_claims(DEMO, vct=DC4EU_MICROCREDENTIAL_VCT)
+    achievement = claims["credentialSubject"]["achievement"]
+    assert achievement["name"] == "Digital micro-credential creation"
+    assert achievement["ECTS"] == 2.0 and achievement["participationType"] == "blended"
+    assert claims["issuer"]["address"]["addressCountryCodename"] == "IE"
+    assert claims["credentialSubject"]["result"] == [{"value": "Pass"}]
+    assert disclosable == () and "learner" in report.lost
+    result = verify(
+        to_sd_jwt_vc(DEMO.with_issuer_id(KEY.did), key=KEY, vct=DC4EU_MICROCREDENTIAL_VCT)
+    )
+    assert result.verified and result.document is not None
+    missing = {w.message.split()[3] for w in result.checks["eu_standard"].warnings}
+    assert missing == {"M1", "M9", "M11"}  # the type has no claim for them (M8 is optional)

@@ -1,10 +1,13 @@
 """A micro-credential as an SD-JWT VC for EU Digital Identity wallets, and back.
 
-Two credential types (`vct`):
+Three credential types (`vct`):
 - ours, `https://w3id.org/microcred/vct/microcredential/v1`: the claims are the model's
   JSON input format, so nothing is lost and `from_sd_jwt_vc` gives the same model back;
 - the EUDI reference issuer's Learning Credential, `urn:eu.europa.ec.eudi:learning:credential:1`:
-  flat text claims in one language; what does not fit is listed in the `LossReport`.
+  flat text claims in one language; what does not fit is listed in the `LossReport`;
+- DC4EU's `urn:eudi:micro_credential:1`: an Open Badges 3.0 achievement (bindings.ob3)
+  with the Edubadges fields DC4EU's type metadata reads (ECTS, participation, supervision),
+  every claim in the clear as that metadata says.
 By default the learner's identity, the date of issuing, outcomes, assessment, participation,
 prerequisites, supervision, grade, stackability and further information are selectively
 disclosable; title, issuer, awarding body, level, workload and quality assurance are always
@@ -29,6 +32,7 @@ from microcred.model import MicroCredential
 from microcred.model.vocab import Country
 
 __all__ = [
+    "DC4EU_MICROCREDENTIAL_VCT",
     "EUDI_LEARNING_VCT",
     "MICROCRED_VCT",
     "LossEntry",
@@ -40,6 +44,7 @@ __all__ = [
 
 MICROCRED_VCT = "https://w3id.org/microcred/vct/microcredential/v1"
 EUDI_LEARNING_VCT = "urn:eu.europa.ec.eudi:learning:credential:1"
+DC4EU_MICROCREDENTIAL_VCT = "urn:eudi:micro_credential:1"
 _VCT_CLAIMS = frozenset({*CLAIM_NAMES, "vct", "status", "_sd_alg"})
 _ALWAYS = frozenset({"title", "issuer", "awardingBodies", "level", "workload", "qualityAssurance"})
 _EUDI_ALWAYS = frozenset(
@@ -90,7 +95,11 @@ def to_sd_jwt_vc_claims(
     if vct == EUDI_LEARNING_VCT:
         claims, report = _eudi_learning(mc.dump(), language)
         return claims, tuple((k,) for k in claims if k not in _EUDI_ALWAYS), report
-    raise InvalidOptionError(f"unknown vct {vct!r} (known: {MICROCRED_VCT}, {EUDI_LEARNING_VCT})")
+    if vct == DC4EU_MICROCREDENTIAL_VCT:
+        claims, report = _dc4eu_micro_credential(model_with_id(mc), language)
+        return claims, (), report  # DC4EU's type metadata: every claim "sd": "never"
+    known = ", ".join((MICROCRED_VCT, EUDI_LEARNING_VCT, DC4EU_MICROCREDENTIAL_VCT))
+    raise InvalidOptionError(f"unknown vct {vct!r} (known: {known})")
 
 
 def to_sd_jwt_vc(
@@ -241,3 +250,78 @@ def _stackability(value: Any, language: str) -> str | None:
     ]
     standalone = "stand-alone" if value.get("standAlone") else "not stand-alone"
     return "; ".join([standalone, *(f"stackable towards {t}" for t in towards if t)])
+
+
+def model_with_id(mc: MicroCredential) -> MicroCredential:
+    """`mc` with an issuer id, as `to_ob3` needs one (a placeholder the SD-JWT's `iss`
+    replaces when the model has none yet)."""
+    return mc if mc.issuer.id is not None else mc.with_issuer_id("urn:microcred:issuer")
+
+
+def _dc4eu_micro_credential(
+    mc: MicroCredential, language: str
+) -> tuple[dict[str, Any], LossReport]:
+    """The claims DC4EU's type metadata (dc4eu/vc metadata/vctm_microcredential.json) reads,
+    taken from the Open Badges 3.0 credential `to_ob3` writes for `mc`."""
+    from microcred.bindings.ob3 import to_ob3  # the OB3 mapping: only for this type
+
+    badge, _ = to_ob3(mc)
+    model = mc.dump()
+    subject, issuer = badge["credentialSubject"], badge["issuer"]
+    ob3_achievement = subject["achievement"]
+    achievement: dict[str, Any] = {
+        key: ob3_achievement[key]
+        for key in ("name", "description", "criteria")
+        if key in ob3_achievement
+    }
+    ects = model.get("workload", {}).get("ects")
+    if ects is not None:
+        achievement["ECTS"] = float(ects)
+    participation = model.get("participation", {})
+    if participation.get("modes"):
+        achievement["participationType"] = " or ".join(participation["modes"])
+    if model.get("supervision"):
+        achievement["supervisionType"] = str(model["supervision"]).replace("-", " ")
+    grade = model.get("grade")
+    claims: dict[str, Any] = {
+        "issuer": {
+            "name": issuer.get("name"),
+            "address": {
+                "addressCountryCodename": issuer.get("address", {}).get("addressCountryCode")
+            },
+        },
+        "credentialSubject": {"achievement": achievement},
+    }
+    if grade:
+        scheme = _text(grade.get("gradingScheme"), language) or "Grade"
+        achievement["resultDescription"] = [{"name": scheme}]
+        claims["credentialSubject"]["result"] = [{"value": _text(grade.get("value"), language)}]
+    for name in ("validFrom", "validUntil"):
+        if name in badge:
+            claims[name] = badge[name]
+    if "validUntil" not in claims and model.get("validUntil"):
+        claims["validUntil"] = model["validUntil"]
+    achieved = "credentialSubject.achievement"
+    fates: dict[str, tuple[Literal["carried", "text", "lost"], str | None, str]] = {
+        "learner": ("lost", None, "the type has no learner claim (the holder is bound by cnf)"),
+        "title": ("text", f"{achieved}.name", f"one language ({language})"),
+        "issuer": ("text", "issuer.name", "name and country; registration and region lost"),
+        "dateOfIssuing": ("text", "validFrom", "as the start of validity"),
+        "validUntil": ("text", "validUntil", ""),
+        "learningOutcomes": (
+            "text",
+            "credentialSubject.achievement.criteria.narrative",
+            "one text",
+        ),
+        "workload": ("text", "credentialSubject.achievement.ECTS", "ECTS only; hours lost"),
+        "participation": ("text", "credentialSubject.achievement.participationType", "modes only"),
+        "supervision": ("text", "credentialSubject.achievement.supervisionType", ""),
+        "grade": ("text", "credentialSubject.result", "value and scheme name"),
+        "furtherInformation": ("text", "credentialSubject.achievement.description", "description"),
+    }
+    entries = tuple(
+        LossEntry(field, *fates.get(field, ("lost", None, "no claim in this type")))
+        for field in model
+        if field != "id"
+    )
+    return claims, LossReport(DC4EU_MICROCREDENTIAL_VCT, entries)
