@@ -253,3 +253,17 @@ def test_result_serialises_to_json(signed: dict[str, Any]) -> None:
     data = api.verify(signed, now=NOW).to_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["checks"]["proof"]["details"]["proofs"][0]["controller"] == signed["issuer"]
+
+
+def test_the_draft_suite_name_eddsa_2022_is_never_used_to_sign() -> None:
+    """eddsa-2022 (VC-DI-EdDSA drafts) is verified as a legacy name (the 1EdTech sample in
+    tests/ob3/test_1edtech_validator.py), but nothing is signed with it."""
+    from microcred import sign
+    from microcred.errors import UnsupportedCryptosuiteError
+
+    with pytest.raises(UnsupportedCryptosuiteError):
+        sign(
+            {"@context": ["https://www.w3.org/ns/credentials/v2"]},
+            key=KeyPair.generate("Ed25519"),
+            cryptosuite="eddsa-2022",
+        )

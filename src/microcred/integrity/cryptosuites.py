@@ -24,6 +24,7 @@ from microcred.keys.multibase import decode_base58btc, encode_base58btc
 __all__ = [
     "CRYPTOSUITES",
     "ED25519_SIGNATURE_2020",
+    "EDDSA_2022",
     "LEGACY_SUITES",
     "Cryptosuite",
     "DataIntegritySuite",
@@ -176,10 +177,16 @@ ED25519_SIGNATURE_2020 = DataIntegritySuite(
 )
 """Legacy suite (EDDSA App. "The Ed25519Signature2020 Suite"): verified, never used to sign."""
 
+EDDSA_2022 = DataIntegritySuite("eddsa-2022", _EDDSA, "rdfc")
+"""`eddsa-2022`, the VC-DI-EdDSA drafts' name (2022-2023) for what became eddsa-rdfc-2022:
+the same transformation, hashing and signature, so Open Badges issued then still verify;
+verified, never used to sign."""
+
 LEGACY_SUITES: Mapping[str, Cryptosuite] = MappingProxyType(
-    {"Ed25519Signature2020": ED25519_SIGNATURE_2020}
+    {"Ed25519Signature2020": ED25519_SIGNATURE_2020, "eddsa-2022": EDDSA_2022}
 )
-"""Legacy suites, keyed by proof `type` (they have no `cryptosuite` property)."""
+"""Legacy suites: by proof `type` (Ed25519Signature2020 has no `cryptosuite` property) or by
+the `cryptosuite` name a draft used."""
 
 
 def get_cryptosuite(name: str, allowed: Mapping[str, Cryptosuite] = CRYPTOSUITES) -> Cryptosuite:

@@ -58,7 +58,8 @@ PROOF_PURPOSES = frozenset(
 """Verification relationships a proof may claim (DI §2.1 proofPurpose, CID §2.3)."""
 
 VERIFY_SUITES: Mapping[str, Cryptosuite] = {**CRYPTOSUITES, **LEGACY_SUITES}
-"""What verification accepts by default: the four REC suites and legacy Ed25519Signature2020."""
+"""What verification accepts by default: the four REC suites, legacy Ed25519Signature2020
+and the draft name eddsa-2022."""
 
 MAX_PROOFS = 32
 """Most proofs one document may carry: each is canonicalised with its previous proofs."""
