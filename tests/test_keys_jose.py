@@ -203,3 +203,27 @@ def test_a_fetch_that_raises_is_not_found() -> None:
 
     failure = HttpsControllerResolver(fetch)(PROFILE + "#k")
     assert isinstance(failure, ResolutionFailure) and failure.code == "NOT_FOUND"
+
+
+def test_jwk_thumbprints_match_rfc_7638_and_the_vc_jose_cose_example() -> None:
+    """RFC 7638 §3.1's RSA key gives its published thumbprint; the VC-JOSE-COSE did:jwk
+    Ed25519 key gives the thumbprint its JWK carries as kid."""
+    from microcred.keys.rsa import jwk_thumbprint
+
+    rfc_key = RsaPublicKey.from_jwk(
+        {
+            "kty": "RSA",
+            "e": "AQAB",
+            "n": (
+                "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1"
+                "L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4"
+                "QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbO"
+                "pbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csF"
+                "Cur-kEgU8awapJzKnqDKgw"
+            ),
+        }
+    )
+    assert jwk_thumbprint(rfc_key) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+    method = resolve_did_jwk(SPEC_DID_JWK)
+    assert isinstance(method, VerificationMethod)
+    assert jwk_thumbprint(method.public_key) == "FfMbzOjMmQ4efT6kvwTIJjelTqjl0xjEIWQ2qobsRMM"

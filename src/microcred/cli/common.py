@@ -122,8 +122,16 @@ def read_object(path: str) -> dict[str, Any]:
 
 
 def read_credential(path: str) -> dict[str, Any] | str:
-    """A credential file: a JSON object, or one compact JWS (`vc+jwt`, a VC-JWT) as text."""
+    """A credential file: a JSON object, one compact JWS or SD-JWT as text, or an Open
+    Badges PNG/SVG image with the credential baked into it."""
     data = read_bytes(path)
+    from microcred.bindings.baked import is_baked, unbake  # images: Open Badges only
+
+    if is_baked(data):
+        try:
+            return unbake(data)
+        except MalformedDocumentError as error:
+            raise MalformedDocumentError(f"{path}: {error.message}") from None
     if data.lstrip()[:1] in (b"{", b"[", b'"') or not data.strip():
         return read_object(path)
     try:

@@ -8,6 +8,8 @@ used"). `public_key_from_jwk` reads any public JWK we verify with: OKP, EC or RS
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any, Literal, NoReturn
 
@@ -21,8 +23,10 @@ from microcred.keys.multibase import base64url_decode, base64url_encode
 
 __all__ = [
     "MIN_RSA_BITS",
+    "THUMBPRINT_URN",
     "AnyPublicKey",
     "RsaPublicKey",
+    "jwk_thumbprint",
     "public_key_from_cryptography",
     "public_key_from_jwk",
 ]
@@ -165,3 +169,27 @@ def public_key_from_cryptography(key: object) -> AnyPublicKey:
         numbers = key.public_numbers()
         return RsaPublicKey(numbers.n, numbers.e)
     _fail(f"a {type(key).__name__} is not a key we verify with")
+
+
+_THUMBPRINT_MEMBERS = {
+    "OKP": ("crv", "kty", "x"),
+    "EC": ("crv", "kty", "x", "y"),
+    "RSA": ("e", "kty", "n"),
+}
+THUMBPRINT_URN = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:"
+"""The JWK Thumbprint URI prefix (RFC 9278) for SHA-256 thumbprints."""
+
+
+def jwk_thumbprint(key: AnyPublicKey) -> str:
+    """The RFC 7638 SHA-256 thumbprint of a public key: base64url of the hash of its JWK's
+    required members (OKP: crv kty x; EC: crv kty x y; RSA: e kty n) in lexical order."""
+
+    jwk = key.to_jwk()
+    required = {
+        "OKP": ("crv", "kty", "x"),
+        "EC": ("crv", "kty", "x", "y"),
+        "RSA": ("e", "kty", "n"),
+    }
+    members = {name: jwk[name] for name in required[jwk["kty"]]}
+    text = json.dumps(members, separators=(",", ":"), sort_keys=True)
+    return base64url_encode(hashlib.sha256(text.encode()).digest())

@@ -21,7 +21,7 @@ from microcred.jose.algorithms import jws_algorithm, verify_jws
 from microcred.jose.compact import CompactJws, parse_compact
 from microcred.jose.vc_jwt import JwtCredential, read_credential_payload, time_claim
 from microcred.keys.did_key import ResolutionFailure, VerificationMethod
-from microcred.keys.rsa import AnyPublicKey, public_key_from_jwk
+from microcred.keys.rsa import THUMBPRINT_URN, AnyPublicKey, jwk_thumbprint, public_key_from_jwk
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 from microcred.strict_json import parse_json
 from microcred.validity import check_validity
@@ -144,7 +144,7 @@ def jws_proof(
 def _key(header: Mapping[str, Any], owner: str | None, purpose: str, call: Call) -> JwsKey:
     """VC-JOSE-COSE §3.3: `kid` names a verification method (relative to the owner, issuer
     or holder, when it has no scheme); a `jwk` alone is the token's own key, bound only if
-    the owner resolves to it; with neither, the owner's document must list one key."""
+    the owner's document lists it; with neither, the owner's document must list one key."""
     kid, jwk = header.get("kid"), header.get("jwk")
     carried = _carried_key(jwk) if jwk is not None else None
     if kid is not None:
@@ -170,16 +170,9 @@ def _key(header: Mapping[str, Any], owner: str | None, purpose: str, call: Call)
         raise _Refused(
             Problem("JWS_KEY_NOT_IDENTIFIED", "no kid, and no issuer or holder", ("header",))
         )
-    listed = call.settings.resolver(owner)
     if carried is not None:
-        bound = (
-            _bound(listed)
-            if isinstance(listed, VerificationMethod)
-            and listed.public_key == carried
-            and purpose in listed.relationships
-            else None
-        )
-        return JwsKey(carried, bound, "jwk")
+        return JwsKey(carried, _owner_lists(carried, owner, purpose, call), "jwk")
+    listed = call.settings.resolver(owner)
     if isinstance(listed, ResolutionFailure):
         raise _Refused(
             Problem(
@@ -190,6 +183,21 @@ def _key(header: Mapping[str, Any], owner: str | None, purpose: str, call: Call)
             )
         )
     return JwsKey(_listed(listed, purpose, ("header",)).public_key, _bound(listed), "issuer")
+
+
+def _owner_lists(key: AnyPublicKey, owner: str, purpose: str, call: Call) -> str | None:
+    """The owner, when its own document lists `key` for `purpose`: as its one key (the bare
+    owner URL), or under the key's RFC 7638 thumbprint URI as fragment (the form
+    VC-JOSE-COSE §3.3.1 shows, for a document listing several keys); else None."""
+    for url in (owner, f"{owner}#{THUMBPRINT_URN}{jwk_thumbprint(key)}"):
+        listed = call.settings.resolver(url)
+        if (
+            isinstance(listed, VerificationMethod)
+            and listed.public_key == key
+            and purpose in listed.relationships
+        ):
+            return _bound(listed)
+    return None
 
 
 def _bound(method: VerificationMethod) -> str | None:
