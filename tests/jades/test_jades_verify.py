@@ -31,7 +31,15 @@ FIXTURE_SETTINGS = settings(
 
 @pytest.fixture
 def sealed(rsa_key: Any, issue_leaf: Any) -> dict[str, Any]:
-    return seal(CREDENTIAL, key=rsa_key, certificate_chain=[issue_leaf(rsa_key)], signing_time=T0)
+    """A seal with the older `sigT` header, whose own rules most tests here break."""
+    leaf = issue_leaf(rsa_key)
+    return seal(
+        CREDENTIAL,
+        key=rsa_key,
+        certificate_chain=[leaf],
+        signing_time=T0,
+        signing_time_header="sigT",
+    )
 
 
 def _status(result: Any, name: str) -> CheckStatus:

@@ -154,7 +154,8 @@ def issue_edc(
     signing_time: datetime | None = None,
     display: Display | None = None,
 ) -> dict[str, Any]:
-    """`to_edc` then a JAdES seal (`jades.seal`) whose `sigT` equals the EDC's `issued`.
+    """`to_edc` then a JAdES seal (`jades.seal`) whose claimed signing time (`iat`) equals the
+    EDC's `issued`.
 
     The issuer's eIDAS identity comes from the seal certificate (organizationIdentifier and
     C), as EDC's sealing step writes it, unless `issuer` is given; a given `issuer` that
