@@ -1,8 +1,8 @@
-"""Verify a JAdES-sealed credential offline: format, integrity, certificate, validity.
+"""Verify a JAdES-sealed credential offline: format, integrity, certificate, issuer, validity,
+and the RFC 3161 time-stamps the seal carries (a trusted sigTst/arcTst is proof of existence).
 
-Time-stamp tokens, OCSP/CRL and EU trusted lists need the network; they are reported as
-unchecked ("timestamps", "revocation": SKIPPED with a warning) unless a caller's
-`SealValidator` replaces them. See docs/jades.md for the trust policy.
+OCSP/CRL and EU trusted lists need the network; revocation is reported as unchecked unless a
+caller's `SealValidator` decides it. See docs/jades.md for the trust policy.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from microcred.jades.jws import (
     signing_input,
 )
 from microcred.jades.keystore import CertificateInput, load_certificates
+from microcred.jades.timestamps import SignedParts, check_time_stamps
 from microcred.jades.validators import SealContext, SealValidator, merge_checks, run_validators
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 from microcred.validity import check_validity
@@ -67,6 +68,7 @@ def verify_seal(
     now: datetime | None = None,
     validators: Sequence[SealValidator] = (),
     max_clock_skew: timedelta = timedelta(minutes=5),
+    timestamp_anchors: CertificateInput | None = None,
 ) -> VerificationResult:
     """Verify a JAdES seal (JWS JSON, b64:false) offline; never raises for any `sealed` value.
 
@@ -76,11 +78,15 @@ def verify_seal(
     chains, valid at the claimed signing time, to one of `trust_anchors`. Without anchors
     the "certificate" check is INDETERMINATE with CERTIFICATE_UNTRUSTED (details
     trust="untrusted") and `verified` is False even when the integrity check passed.
-    Revocation and time-stamps stay SKIPPED with a warning unless `validators` decide them.
+    RFC 3161 tokens (adoTst, sigTst, arcTst) are verified offline; their TSA certificates
+    must chain to `timestamp_anchors` (default: `trust_anchors`), and only a trusted
+    sigTst/arcTst is proof that the seal existed before its certificate expired.
+    Revocation stays SKIPPED with a warning unless `validators` decide it.
     Raises InvalidOptionError / InvalidCertificateError only for misused options.
     """
     moment = _clock(now, max_clock_skew)
     anchors = load_certificates(trust_anchors) if trust_anchors is not None else ()
+    tsa_anchors = anchors if timestamp_anchors is None else load_certificates(timestamp_anchors)
     envelope = read_envelope(sealed)
     if isinstance(envelope, Problem):
         return _result([Check.from_problems("format", [envelope])], None)
@@ -98,6 +104,19 @@ def verify_seal(
         if s.problems or s.signing_time is None:
             continue
         integrity = Check.from_problems("integrity", _integrity_problems(s, payload))
+        parts = SignedParts(s.entry.protected, payload, s.entry.signature)
+        pool = (*s.chain, *s.unsigned.certificates)
+        stamps, proof = check_time_stamps(
+            parts,
+            s.header,
+            s.unsigned,
+            tsa_anchors,
+            pool,
+            s.signing_time[0],
+            moment,
+            max_clock_skew,
+            s.entry.path,
+        )
         certificate = assess_certificate(
             s.chain,
             s.unsigned.certificates,
@@ -106,8 +125,9 @@ def verify_seal(
             moment,
             max_clock_skew,
             s.entry.path,
+            proof if integrity.ok else None,
         )
-        per_signature += [integrity, certificate]
+        per_signature += [integrity, certificate, stamps]
         if integrity.ok and credential is not None and certificate_defect(s.chain[0]) is None:
             per_signature.append(check_issuer_binding(credential, s.chain[0]))
         if integrity.ok and credential is not None and validators:
@@ -126,7 +146,7 @@ def verify_seal(
     checks = [format_check, *merge_checks([], per_signature)]
     if credential is not None:
         checks.append(check_validity(credential, moment, max_clock_skew, at=("payload",)))
-    checks += _unchecked(signatures)
+    checks += _unchecked(signatures, {c.name for c in checks})
     return _result(merge_checks(checks, extra), credential)
 
 
@@ -233,34 +253,23 @@ def _integrity_problems(s: _Signature, payload: str) -> list[Problem]:
     return problems
 
 
-def _unchecked(signatures: Iterable[_Signature]) -> list[Check]:
-    """The network-bound checks as SKIPPED placeholders that say what was left unchecked."""
-    counts: dict[str, int] = {}
-    for s in signatures:
-        found = {**s.unsigned.counts, "adoTst": _token_count(s.header.get("adoTst"))}
-        for name in _TIME_STAMPS:
-            counts[name] = counts.get(name, 0) + found.get(name, 0)
-    present = {name: n for name, n in counts.items() if n}
-    stamp_warnings = (
-        [
-            Problem(
-                "TIMESTAMP_UNCHECKED",
-                f"time-stamp tokens present ({', '.join(present)}) but not validated offline; "
-                "pass a SealValidator to check them",
-            )
-        ]
-        if present
-        else []
-    )
+def _unchecked(signatures: Iterable[_Signature], done: set[str]) -> list[Check]:
+    """SKIPPED placeholders for what no signature's checks decided."""
+    out = []
+    if "timestamps" not in done:  # no signature was read far enough to check its tokens
+        counts: dict[str, int] = {}
+        for s in signatures:
+            found = {**s.unsigned.counts, "adoTst": _token_count(s.header.get("adoTst"))}
+            for name in _TIME_STAMPS:
+                counts[name] = counts.get(name, 0) + found.get(name, 0)
+        present = {name: n for name, n in counts.items() if n}
+        out.append(Check("timestamps", CheckStatus.SKIPPED, details={"present": present}))
     revocation = Problem(
         "REVOCATION_UNCHECKED",
         "certificate revocation (OCSP/CRL) was not checked: it needs the network; pass a "
         "SealValidator to check it",
     )
-    return [
-        Check("timestamps", CheckStatus.SKIPPED, (), tuple(stamp_warnings), {"present": present}),
-        Check("revocation", CheckStatus.SKIPPED, (), (revocation,)),
-    ]
+    return [*out, Check("revocation", CheckStatus.SKIPPED, (), (revocation,))]
 
 
 def _token_count(value: object) -> int:
