@@ -7,8 +7,9 @@ credential's JSON text itself, and the signature covers `BASE64URL(header) || '.
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +29,11 @@ from microcred.jades.keystore import (
 )
 from microcred.keys.multibase import base64url_encode as b64url_encode
 
-__all__ = ["seal", "serialize_payload"]
+__all__ = ["Timestamper", "seal", "serialize_payload"]
+
+# Takes the bytes to time-stamp, returns a DER RFC 3161 TimeStampToken over them (the
+# caller's TSA client hashes them into the request; microcred ships no HTTP client).
+Timestamper = Callable[[bytes], bytes]
 
 
 def seal(
@@ -40,6 +45,7 @@ def seal(
     algorithm: str | None = None,
     bind_issuer: bool = True,
     signing_time_header: SigningTimeHeader = "iat",
+    timestamper: Timestamper | None = None,
 ) -> dict[str, Any]:
     """A new JWS JSON object sealing `document` with `key` and its certificate (leaf first).
 
@@ -50,8 +56,11 @@ def seal(
     must be the organisation the certificate names (`jades.issuer`: eIDAS identifier =
     organizationIdentifier, else legal name and country = O and C), else SealError:
     `verify_seal` would fail the seal; `bind_issuer=False` skips this for documents that are
-    no credential. Raises SealError, KeyTypeMismatchError, InvalidCertificateError,
-    MalformedDocumentError or InvalidOptionError.
+    no credential. With a `timestamper` the seal is baseline-B-T: its token over
+    ASCII(BASE64URL(signature)) goes into `etsiU` as `sigTst` (TS 119 182-1 §5.3.4), and a
+    token that does not cover those bytes is a SealError. Raises SealError,
+    KeyTypeMismatchError, InvalidCertificateError, MalformedDocumentError or
+    InvalidOptionError.
     """
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SealError(f"{type(key).__name__} cannot seal: use an RSA or EC private key")
@@ -71,11 +80,27 @@ def seal(
         raise InvalidOptionError('signing_time_header must be "iat" or "sigT"')
     header = protected_header(name, chain, moment, signing_time_header)
     encoded = b64url_encode(json.dumps(header, separators=(",", ":")).encode("ascii"))
-    signature = sign(name, key, signing_input(encoded, payload))
-    return {
-        "payload": payload,
-        "signatures": [{"protected": encoded, "signature": b64url_encode(signature)}],
-    }
+    signature = b64url_encode(sign(name, key, signing_input(encoded, payload)))
+    entry: dict[str, Any] = {"protected": encoded, "signature": signature}
+    if timestamper is not None:
+        entry["header"] = {"etsiU": [_signature_time_stamp(timestamper, signature)]}
+    return {"payload": payload, "signatures": [entry]}
+
+
+def _signature_time_stamp(timestamper: Timestamper, signature: str) -> str:
+    """The etsiU item `{"sigTst": {"tstTokens": [{"val": base64 DER}]}}`, base64url-encoded
+    as EU DSS writes it, after checking that the caller's token covers the signature."""
+    from microcred.jades.tsp import verify_token  # asn1crypto: only for B-T seals
+
+    data = signature.encode("ascii")
+    token = timestamper(data)
+    if not isinstance(token, bytes):
+        raise SealError(f"the timestamper returned {type(token).__name__}, not DER bytes")
+    verdict = verify_token(token, data, ())
+    if verdict.problem is not None:
+        raise SealError(f"the timestamper's token is unusable: {verdict.problem[1]}")
+    value = {"sigTst": {"tstTokens": [{"val": base64.b64encode(token).decode("ascii")}]}}
+    return b64url_encode(json.dumps(value, separators=(",", ":")).encode("ascii"))
 
 
 def _refuse_foreign_issuer(document: Mapping[str, Any], leaf: x509.Certificate) -> None:
