@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from jades_pki import T0, key_usage
 
 from microcred.jades import SigningKey
+from tests.jades.jades_pki import T0, key_usage
 
 
 def _name(common_name: str) -> x509.Name:

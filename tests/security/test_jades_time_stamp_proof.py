@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import base64
 import json
-import sys
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "jades"))
-
-from jades_pki import CREDENTIAL, T0, certificate
-from jades_tsa import TimeStampingAuthority, tsa_certificate, tsa_root
-
 from microcred.jades import seal, verify_seal
 from microcred.keys.multibase import base64url_encode as b64url_encode
 from microcred.result import CheckStatus
+from tests.jades.jades_pki import CREDENTIAL, T0, certificate
+from tests.jades.jades_tsa import TimeStampingAuthority, tsa_certificate, tsa_root
 
 STAMPED_AT = T0 + timedelta(seconds=3)
 EXPIRY = T0 + timedelta(days=2)
