@@ -182,3 +182,30 @@ def test_the_arc_tst_covers_every_etsi_u_item_before_it(sample: tuple[Any, Any])
         ("TIMESTAMP_IMPRINT_MISMATCH", ("arcTst", "tstTokens", 0, "val"))
     ]
     assert not result.verified
+
+
+def test_embedded_revocation_values_decide_revocation_offline(sample: tuple[Any, Any]) -> None:
+    """The seal certificate's status at the sigTst time comes from the sample's own rVals:
+    the OCSP response's and the CRL's signatures are verified against the issuing CA (or the
+    responder it delegated to), never taken on trust."""
+    expected, document = sample
+    result = verify_seal(
+        document,
+        trust_anchors=[_carried(document, expected["anchor"]["sha256"])],
+        timestamp_anchors=[_tsa_anchor(expected, document)],
+        now=NOW,
+    )
+    check = result.checks["revocation"]
+    assert check.status.value == expected["revocation"]["status"], check
+    assert check.details["time_source"] == "time-stamp"
+    assert check.details["at"] == expected["genTime"]["sigTst"]
+    (leaf,) = check.details["certificates"]
+    assert leaf["status"] == "good" and leaf["sources"] == expected["revocation"]["sources"]
+    assert check.details["unchecked"] == expected["revocation"]["unchecked"]
+    without = dict(document["signatures"][0]["header"])
+    without["etsiU"] = [i for i in without["etsiU"] if "rVals" not in parse_json(b64url_decode(i))]
+    stripped = dict(document, signatures=[dict(document["signatures"][0], header=without)])
+    bare = verify_seal(
+        stripped, trust_anchors=[_carried(document, expected["anchor"]["sha256"])], now=NOW
+    )
+    assert "REVOCATION_UNCHECKED" in {w.code for w in bare.checks["revocation"].warnings}

@@ -17,7 +17,11 @@ from cryptography.exceptions import UnsupportedAlgorithm
 
 from microcred.errors import InvalidOptionError
 from microcred.jades.algorithms import ALGORITHMS, key_mismatch, verify_signature
-from microcred.jades.certificates import assess_certificate, certificate_defect
+from microcred.jades.certificates import (
+    assess_certificate,
+    certificate_defect,
+    certification_path,
+)
 from microcred.jades.etsiu import UnsignedProperties, read_unsigned_properties
 from microcred.jades.header import (
     certificate_digest,
@@ -36,6 +40,7 @@ from microcred.jades.jws import (
     signing_input,
 )
 from microcred.jades.keystore import CertificateInput, load_certificates
+from microcred.jades.revocation import check_revocation
 from microcred.jades.timestamps import SignedParts, check_time_stamps
 from microcred.jades.validators import SealContext, SealValidator, merge_checks, run_validators
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
@@ -128,6 +133,14 @@ def verify_seal(
             proof if integrity.ok else None,
         )
         per_signature += [integrity, certificate, stamps]
+        if certificate.status is CheckStatus.PASSED:  # a trusted path exists: its statuses
+            found = certification_path(s.chain[0], list(pool[1:]), anchors, s.signing_time[0])
+            if not isinstance(found, str):
+                proven = proof is not None and integrity.ok
+                best = proof if proof is not None and proven else s.signing_time[0]
+                per_signature.append(
+                    check_revocation(found, s.unsigned, pool, best, proven, s.entry.path)
+                )
         if integrity.ok and credential is not None and certificate_defect(s.chain[0]) is None:
             per_signature.append(check_issuer_binding(credential, s.chain[0]))
         if integrity.ok and credential is not None and validators:
@@ -264,10 +277,13 @@ def _unchecked(signatures: Iterable[_Signature], done: set[str]) -> list[Check]:
                 counts[name] = counts.get(name, 0) + found.get(name, 0)
         present = {name: n for name, n in counts.items() if n}
         out.append(Check("timestamps", CheckStatus.SKIPPED, details={"present": present}))
+    if "revocation" in done:
+        return out
     revocation = Problem(
         "REVOCATION_UNCHECKED",
-        "certificate revocation (OCSP/CRL) was not checked: it needs the network; pass a "
-        "SealValidator to check it",
+        "certificate revocation (OCSP/CRL) was not checked: the seal certificate was not "
+        "validated (no trusted path, or expired without proof of existence); pass "
+        "trust_anchors and timestamp_anchors, or a SealValidator to check it online",
     )
     return [*out, Check("revocation", CheckStatus.SKIPPED, (), (revocation,))]
 

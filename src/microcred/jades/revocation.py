@@ -1,0 +1,293 @@
+"""The "revocation" check of a seal decided offline from the CRLs and OCSP responses it embeds
+(`etsiU` `rVals`, ETSI TS 119 182-1 §5.3.5.2): the status of each certificate of the seal's
+path at the best signature time, as ETSI EN 319 102-1 §5.2.6 asks.
+
+Only data whose signature verifies under the certificate's issuer (or an OCSP responder the
+issuer delegated to, RFC 6960 §4.2.2.2) counts: `rVals` is unsigned, anyone can add to it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from microcred.errors import Path
+from microcred.jades.etsiu import UnsignedProperties
+from microcred.result import Check, CheckStatus, Problem
+from microcred.timestamps import format_timestamp
+
+__all__ = ["MAX_VALUES", "check_revocation"]
+
+MAX_VALUES = 32  # CRLs + OCSP responses read per signature
+_ERRORS = (ValueError, TypeError, KeyError, UnsupportedAlgorithm, binascii.Error)
+
+
+@dataclass(frozen=True, slots=True)
+class _Status:
+    """One certificate's status from one verified source."""
+
+    revoked_at: datetime | None  # None: not revoked
+    source: str  # "CRL" or "OCSP"
+
+
+def check_revocation(
+    path: Sequence[x509.Certificate],
+    unsigned: UnsignedProperties,
+    pool: Sequence[x509.Certificate],
+    best_time: datetime,
+    proven: bool,
+    at: Path,
+) -> Check:
+    """The revocation status of every certificate of `path` (leaf first, anchor last) at
+    `best_time`: the proven time of existence when `proven`, else the claimed signing time.
+
+    A revocation before `best_time` fails; one after it fails too unless a trusted time-stamp
+    proves the seal existed before it (then a warning). A certificate without usable data is
+    unchecked, which is SKIPPED for the seal certificate and a warning for a CA's.
+    """
+    crls, responses, warnings = _read_values(unsigned, at)
+    where = (*at, "protected", "x5c", 0)
+    problems: list[Problem] = []
+    notes: list[Problem] = list(warnings)
+    decided: list[dict[str, Any]] = []
+    unchecked: list[str] = []
+    for position, (certificate, issuer) in enumerate(itertools.pairwise(path)):
+        name = certificate.subject.rfc4514_string()
+        statuses = [
+            *(_crl_status(crl, certificate, issuer, best_time) for crl in crls),
+            *(_ocsp_status(r, certificate, issuer, pool, best_time) for r in responses),
+        ]
+        found = [s for s in statuses if s is not None]
+        if not found:
+            unchecked.append(name)
+            continue
+        revoked = [s.revoked_at for s in found if s.revoked_at is not None]
+        sources = sorted({s.source for s in found})
+        decided.append(
+            {"certificate": name, "status": "revoked" if revoked else "good", "sources": sources}
+        )
+        if not revoked:
+            continue
+        moment = min(revoked)
+        message = f"{name} was revoked on {format_timestamp(moment)} ({', '.join(sources)})"
+        if moment <= best_time or not proven:
+            problems.append(Problem("CERTIFICATE_REVOKED", message, where if position == 0 else at))
+        else:
+            notes.append(
+                Problem(
+                    "CERTIFICATE_REVOKED_SINCE_SIGNING",
+                    f"{message}, after the time-stamp that proves the seal existed",
+                    where if position == 0 else at,
+                )
+            )
+    details = {
+        "at": format_timestamp(best_time),
+        "time_source": "time-stamp" if proven else "claimed",
+        "certificates": decided,
+        "unchecked": unchecked,
+    }
+    if problems:
+        return Check("revocation", CheckStatus.FAILED, tuple(problems), tuple(notes), details)
+    if len(path) < 2 or path[0].subject.rfc4514_string() in unchecked:
+        notes.append(
+            Problem(
+                "REVOCATION_UNCHECKED",
+                "no embedded CRL or OCSP response (etsiU rVals) valid for the seal certificate "
+                "at the signing time; pass a SealValidator to check revocation online",
+                where,
+            )
+        )
+        return Check("revocation", CheckStatus.SKIPPED, (), tuple(notes), details)
+    if unchecked:
+        notes.append(
+            Problem(
+                "REVOCATION_UNCHECKED",
+                f"no embedded revocation data for {', '.join(unchecked)}",
+                at,
+            )
+        )
+    return Check.from_problems("revocation", (), notes, details)
+
+
+def _read_values(
+    unsigned: UnsignedProperties, at: Path
+) -> tuple[list[x509.CertificateRevocationList], list[ocsp.OCSPResponse], list[Problem]]:
+    """The readable CRLs and OCSP responses of every `rVals` item, at most MAX_VALUES."""
+    crls: list[x509.CertificateRevocationList] = []
+    responses: list[ocsp.OCSPResponse] = []
+    warnings: list[Problem] = []
+    count = 0
+    for item in unsigned.items:
+        if item.name != "rVals" or not isinstance(item.value, Mapping):
+            continue
+        for kind, loader in (("crlVals", x509.load_der_x509_crl), ("ocspVals", _load_ocsp)):
+            entries = item.value.get(kind, [])
+            for i, entry in enumerate(entries if isinstance(entries, list) else []):
+                where = (*at, "header", "etsiU", item.index, "rVals", kind, i)
+                count += 1
+                if count > MAX_VALUES:
+                    warnings.append(Problem("REVOCATION_DATA_INVALID", "too many values", where))
+                    return crls, responses, warnings
+                try:
+                    raw = entry["val"] if isinstance(entry, Mapping) else None
+                    if not isinstance(raw, str):
+                        raise ValueError("no base64 val")
+                    value = loader(base64.b64decode(raw, validate=True))
+                except _ERRORS as exc:
+                    warnings.append(Problem("REVOCATION_DATA_INVALID", f"unreadable: {exc}", where))
+                    continue
+                if isinstance(value, x509.CertificateRevocationList):
+                    crls.append(value)
+                else:
+                    responses.append(value)
+    return crls, responses, warnings
+
+
+def _load_ocsp(der: bytes) -> ocsp.OCSPResponse:
+    response = ocsp.load_der_ocsp_response(der)
+    if response.response_status is not ocsp.OCSPResponseStatus.SUCCESSFUL:
+        raise ValueError(f"OCSP response status {response.response_status.name}")
+    return response
+
+
+def _crl_status(
+    crl: x509.CertificateRevocationList,
+    certificate: x509.Certificate,
+    issuer: x509.Certificate,
+    at: datetime,
+) -> _Status | None:
+    """The status a CRL signed by `issuer` gives `certificate` at `at`, if it covers `at`."""
+    try:
+        if crl.issuer != certificate.issuer or not _may_sign_crls(issuer):
+            return None
+        if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+            return None
+        entry = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
+        if entry is not None:
+            return _Status(entry.revocation_date_utc, "CRL")
+        current = crl.next_update_utc is not None and at <= crl.next_update_utc
+        return _Status(None, "CRL") if crl.last_update_utc >= at or current else None
+    except _ERRORS:
+        return None
+
+
+def _ocsp_status(
+    response: ocsp.OCSPResponse,
+    certificate: x509.Certificate,
+    issuer: x509.Certificate,
+    pool: Sequence[x509.Certificate],
+    at: datetime,
+) -> _Status | None:
+    """The status a verified OCSP response gives `certificate` at `at`, if it covers `at`."""
+    try:
+        if response.serial_number != certificate.serial_number:
+            return None
+        algorithm = response.hash_algorithm
+        key_hash = _key_hash(issuer, algorithm.name)
+        name_hash = hashlib.new(algorithm.name, issuer.subject.public_bytes()).digest()
+        if response.issuer_key_hash != key_hash or response.issuer_name_hash != name_hash:
+            return None
+        responder = _responder(response, issuer, (*response.certificates, *pool))
+        if responder is None or not _signed_by(responder, response):
+            return None
+        status = response.certificate_status
+        if status is ocsp.OCSPCertStatus.REVOKED and response.revocation_time_utc is not None:
+            return _Status(response.revocation_time_utc, "OCSP")
+        if status is not ocsp.OCSPCertStatus.GOOD:
+            return None
+        next_update = response.next_update_utc
+        current = next_update is not None and response.this_update_utc <= at <= next_update
+        return _Status(None, "OCSP") if response.this_update_utc >= at or current else None
+    except _ERRORS:
+        return None
+
+
+def _responder(
+    response: ocsp.OCSPResponse, issuer: x509.Certificate, candidates: Iterable[x509.Certificate]
+) -> x509.Certificate | None:
+    """The CA itself, or a responder it issued with id-kp-OCSPSigning (RFC 6960 §4.2.2.2)."""
+    for candidate in (issuer, *candidates):
+        if response.responder_name is not None:
+            if candidate.subject != response.responder_name:
+                continue
+        elif response.responder_key_hash != _key_hash(candidate, "sha1"):
+            continue
+        if candidate.public_bytes(Encoding.DER) == issuer.public_bytes(Encoding.DER):
+            return candidate
+        try:
+            usage = candidate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+            if ExtendedKeyUsageOID.OCSP_SIGNING not in usage:
+                continue
+            candidate.verify_directly_issued_by(issuer)
+        except (x509.ExtensionNotFound, InvalidSignature, *_ERRORS):
+            continue
+        produced = response.produced_at_utc
+        if candidate.not_valid_before_utc <= produced <= candidate.not_valid_after_utc:
+            return candidate
+    return None
+
+
+def _signed_by(responder: x509.Certificate, response: ocsp.OCSPResponse) -> bool:
+    algorithm = response.signature_hash_algorithm
+    key = responder.public_key()
+    try:
+        if algorithm is None:
+            return False
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(
+                response.signature, response.tbs_response_bytes, padding.PKCS1v15(), algorithm
+            )
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(response.signature, response.tbs_response_bytes, ec.ECDSA(algorithm))
+        else:
+            return False
+    except (InvalidSignature, *_ERRORS):
+        return False
+    return True
+
+
+def _may_sign_crls(issuer: x509.Certificate) -> bool:
+    try:
+        return bool(issuer.extensions.get_extension_for_class(x509.KeyUsage).value.crl_sign)
+    except x509.ExtensionNotFound:
+        return True  # RFC 5280 §4.2.1.3: without keyUsage, no restriction
+
+
+def _key_hash(certificate: x509.Certificate, name: str) -> bytes:
+    """Hash of the subjectPublicKey BIT STRING value (RFC 6960 §4.1.1 issuerKeyHash)."""
+    spki = certificate.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.new(name, _bit_string(spki)).digest()
+
+
+def _bit_string(spki: bytes) -> bytes:
+    """The subjectPublicKey bits of a DER SubjectPublicKeyInfo (after the unused-bits byte)."""
+    offset = _skip_header(spki, 0)  # into SubjectPublicKeyInfo
+    offset = _end(spki, offset)  # past AlgorithmIdentifier
+    start = _skip_header(spki, offset)
+    return spki[start + 1 : _end(spki, offset)]
+
+
+def _skip_header(data: bytes, offset: int) -> int:
+    first = data[offset + 1]
+    return offset + 2 + (first & 0x7F if first & 0x80 else 0)
+
+
+def _end(data: bytes, offset: int) -> int:
+    first = data[offset + 1]
+    if first < 0x80:
+        return offset + 2 + first
+    count = first & 0x7F
+    return offset + 2 + count + int.from_bytes(data[offset + 2 : offset + 2 + count], "big")
