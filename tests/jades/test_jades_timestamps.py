@@ -25,7 +25,7 @@ from microcred.errors import SealError
 from microcred.jades import seal, verify_seal
 from microcred.jades.jws import b64url_decode
 from microcred.keys.multibase import base64url_encode as b64url_encode
-from microcred.result import CheckStatus
+from microcred.result import Check, CheckStatus
 
 STAMPED_AT = T0 + timedelta(seconds=3)
 
@@ -231,3 +231,21 @@ def test_asn1crypto_loads_only_for_time_stamps() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert output.stdout.strip() == "False"
+
+
+def test_a_validator_learns_the_proven_time(
+    p256_key: Any, issue_leaf: Any, root: Any, tsa: TimeStampingAuthority
+) -> None:
+    """An online revocation validator needs the time to ask about: the proof of existence."""
+    seen: list[Any] = []
+
+    def validator(context: Any) -> Check:
+        seen.append((context.signing_time, context.proof_of_existence))
+        return Check("revocation", CheckStatus.PASSED, details={"source": "test"})
+
+    sealed = _b_t(p256_key, issue_leaf(p256_key), tsa)
+    result = verify_seal(
+        sealed, trust_anchors=[root[1], tsa.root], now=LATER, validators=[validator]
+    )
+    assert seen == [(T0, STAMPED_AT)]
+    assert result.checks["revocation"].details == {"source": "test"}  # replaced the SKIPPED one

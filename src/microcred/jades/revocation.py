@@ -191,28 +191,38 @@ def _ocsp_status(
     pool: Sequence[x509.Certificate],
     at: datetime,
 ) -> _Status | None:
-    """The status a verified OCSP response gives `certificate` at `at`, if it covers `at`."""
+    """The status a verified OCSP response gives `certificate` at `at`, if it covers `at`.
+    A response may answer for several certificates (RFC 6960 §4.2.1): its single response
+    on this one (serial, issuer name and key hashes) counts."""
     try:
-        if response.serial_number != certificate.serial_number:
-            return None
-        algorithm = response.hash_algorithm
-        key_hash = _key_hash(issuer, algorithm.name)
-        name_hash = hashlib.new(algorithm.name, issuer.subject.public_bytes()).digest()
-        if response.issuer_key_hash != key_hash or response.issuer_name_hash != name_hash:
+        single = next((r for r in response.responses if _answers(r, certificate, issuer)), None)
+        if single is None:
             return None
         responder = _responder(response, issuer, (*response.certificates, *pool))
         if responder is None or not _signed_by(responder, response):
             return None
-        status = response.certificate_status
-        if status is ocsp.OCSPCertStatus.REVOKED and response.revocation_time_utc is not None:
-            return _Status(response.revocation_time_utc, "OCSP")
+        status = single.certificate_status
+        if status is ocsp.OCSPCertStatus.REVOKED and single.revocation_time_utc is not None:
+            return _Status(single.revocation_time_utc, "OCSP")
         if status is not ocsp.OCSPCertStatus.GOOD:
             return None
-        next_update = response.next_update_utc
-        current = next_update is not None and response.this_update_utc <= at <= next_update
-        return _Status(None, "OCSP") if response.this_update_utc >= at or current else None
+        next_update = single.next_update_utc
+        current = next_update is not None and single.this_update_utc <= at <= next_update
+        return _Status(None, "OCSP") if single.this_update_utc >= at or current else None
     except _ERRORS:
         return None
+
+
+def _answers(
+    single: ocsp.OCSPSingleResponse, certificate: x509.Certificate, issuer: x509.Certificate
+) -> bool:
+    """Whether a single response's CertID names `certificate` as issued by `issuer`."""
+    name = single.hash_algorithm.name
+    return (
+        single.serial_number == certificate.serial_number
+        and single.issuer_key_hash == _key_hash(issuer, name)
+        and single.issuer_name_hash == hashlib.new(name, issuer.subject.public_bytes()).digest()
+    )
 
 
 def _responder(

@@ -44,6 +44,8 @@ class SealContext:
     certificates: tuple[x509.Certificate, ...]  # x5c, leaf first
     unsigned_certificates: tuple[x509.Certificate, ...]  # etsiU xVals
     signing_time: datetime | None  # the claimed sigT / iat
+    # genTime of the earliest trusted sigTst/arcTst (the time to check revocation at), if any
+    proof_of_existence: datetime | None = None
 
 
 class SealValidator(Protocol):

@@ -154,6 +154,7 @@ def verify_seal(
                 s.chain,
                 s.unsigned.certificates,
                 s.signing_time[0],
+                proof,
             )
             extra += run_validators(validators, context)
     checks = [format_check, *merge_checks([], per_signature)]
