@@ -278,26 +278,8 @@ def _may_sign_crls(issuer: x509.Certificate) -> bool:
 
 def _key_hash(certificate: x509.Certificate, name: str) -> bytes:
     """Hash of the subjectPublicKey BIT STRING value (RFC 6960 §4.1.1 issuerKeyHash)."""
+    from asn1crypto import keys  # only for seals that embed OCSP responses
+
     spki = certificate.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-    return hashlib.new(name, _bit_string(spki)).digest()
-
-
-def _bit_string(spki: bytes) -> bytes:
-    """The subjectPublicKey bits of a DER SubjectPublicKeyInfo (after the unused-bits byte)."""
-    offset = _skip_header(spki, 0)  # into SubjectPublicKeyInfo
-    offset = _end(spki, offset)  # past AlgorithmIdentifier
-    start = _skip_header(spki, offset)
-    return spki[start + 1 : _end(spki, offset)]
-
-
-def _skip_header(data: bytes, offset: int) -> int:
-    first = data[offset + 1]
-    return offset + 2 + (first & 0x7F if first & 0x80 else 0)
-
-
-def _end(data: bytes, offset: int) -> int:
-    first = data[offset + 1]
-    if first < 0x80:
-        return offset + 2 + first
-    count = first & 0x7F
-    return offset + 2 + count + int.from_bytes(data[offset + 2 : offset + 2 + count], "big")
+    bits = keys.PublicKeyInfo.load(spki)["public_key"].contents[1:]  # after the unused-bits byte
+    return hashlib.new(name, bits).digest()
