@@ -45,6 +45,7 @@ _JWS_REGISTERED = frozenset(
 )
 _DER = Encoding.DER
 SigningTimeHeader = Literal["iat", "sigT"]
+_IAT_REQUIRED_FROM = datetime(2025, 5, 15, tzinfo=UTC)  # EU DSS JAdES baseline-B checker
 # TS 119 182-1 §5.2.1; [0-9], not \d, which (like strptime) also takes '٢٠٢٦' for 2026.
 _SIG_T = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
@@ -172,6 +173,16 @@ def seal_header_problems(
         problems.append(Problem(FORMAT_ERROR, f"{shared} in both headers", (*path, "header")))
     if "crit" in unprotected:
         problems.append(Problem(FORMAT_ERROR, "crit must be protected", (*path, "header", "crit")))
+    claimed = claimed_signing_time(header)
+    if "iat" not in header and claimed is not None and claimed >= _IAT_REQUIRED_FROM:
+        warnings.append(
+            Problem(
+                "JADES_SIGT_DEPRECATED",
+                "a seal made from 2025-05-15 claims its signing time in sigT only: TS 119 182-1 "
+                "V1.2.1 deprecates sigT and EU DSS requires iat in baseline-B signatures",
+                (*at, "sigT"),
+            )
+        )
     crit_problems, crit_warnings = _crit_problems(header, at)
     return problems + crit_problems, warnings + crit_warnings
 
