@@ -192,8 +192,11 @@ def certification_path(
 
     CA certificates follow the Web PKI profile of `cryptography` (basicConstraints, keyCertSign,
     path length, validity at `moment`); the leaf's extensions are checked by `_leaf_problems`,
-    since e-seal certificates need not carry a SAN or an extended key usage.
+    since e-seal certificates need not carry a SAN or an extended key usage. Self-issued
+    certificates (a root the seal carries) only end a path, so only `anchors` may hold them:
+    as intermediates they would let the builder loop until its depth or signature limit.
     """
+    intermediates = [c for c in intermediates if c.subject != c.issuer]
     der = leaf.public_bytes(Encoding.DER)
     if any(a.public_bytes(Encoding.DER) == der for a in anchors):
         return [leaf]  # the caller pinned this very certificate

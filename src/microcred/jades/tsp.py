@@ -106,8 +106,8 @@ def verify_token(
         return TokenVerdict(gen_time, subject, ("TIMESTAMP_CERTIFICATE_INVALID", unfit))
     if not anchors:
         return TokenVerdict(gen_time, subject, reason="no time-stamping trust anchors given")
-    intermediates = [*(_load(d) for d in certificates), *pool]
-    path = certification_path(tsa, [c for c in intermediates if c is not None], anchors, gen_time)
+    unique = {c.public_bytes(Encoding.DER): c for c in (*map(_load, certificates), *pool) if c}
+    path = certification_path(tsa, list(unique.values()), anchors, gen_time)
     if isinstance(path, str):
         return TokenVerdict(gen_time, subject, reason=f"no path to a trust anchor: {path}")
     return TokenVerdict(gen_time, subject, trusted=True)
