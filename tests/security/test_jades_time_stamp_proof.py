@@ -19,7 +19,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from microcred.jades import seal, verify_seal
 from microcred.keys.multibase import base64url_encode as b64url_encode
 from microcred.result import CheckStatus
-from tests.jades.jades_pki import CREDENTIAL, T0, certificate
+from tests.jades.jades_pki import CREDENTIAL, T0, certificate, crl, with_r_vals
 from tests.jades.jades_tsa import TimeStampingAuthority, tsa_certificate, tsa_root
 
 STAMPED_AT = T0 + timedelta(seconds=3)
@@ -181,3 +181,20 @@ def test_hostile_time_stamp_properties_never_raise_and_never_prove(etsi_u: list[
     sealed = _sealed()
     sealed = dict(sealed, signatures=[dict(sealed["signatures"][0], header={"etsiU": etsi_u})])
     _unproven(_verify(sealed))
+
+
+def test_a_tsa_revoked_before_its_gen_time_is_no_proof() -> None:
+    """The seal's own rVals may carry the TSA CA's CRL (the EC samples do): a TSA key
+    revoked by the genTime proves nothing; revoked only later, the token still counts."""
+    sealed = _sealed(TSA.timestamper(STAMPED_AT))
+    serial = TSA.certificate.serial_number
+    before = crl((TSA_ROOT_KEY, TSA_ROOT), {serial: T0 - timedelta(days=1)})
+    result = _verify(with_r_vals(sealed, crls=[before]))
+    assert result.checks["timestamps"].problems[0].code == "TIMESTAMP_TSA_REVOKED"
+    _unproven(result)
+    after = crl(
+        (TSA_ROOT_KEY, TSA_ROOT),
+        {serial: T0 + timedelta(days=1)},
+        last_update=T0 + timedelta(days=2),
+    )
+    assert _verify(with_r_vals(sealed, crls=[after])).verified

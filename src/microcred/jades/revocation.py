@@ -29,7 +29,13 @@ from microcred.jades.etsiu import UnsignedProperties
 from microcred.result import Check, CheckStatus, Problem
 from microcred.timestamps import format_timestamp
 
-__all__ = ["MAX_VALUES", "check_revocation"]
+__all__ = [
+    "MAX_VALUES",
+    "RevocationValues",
+    "check_revocation",
+    "path_revocation",
+    "read_revocation_values",
+]
 
 MAX_VALUES = 32  # CRLs + OCSP responses read per signature
 _ERRORS = (ValueError, TypeError, KeyError, UnsupportedAlgorithm, binascii.Error)
@@ -58,30 +64,23 @@ def check_revocation(
     proves the seal existed before it (then a warning). A certificate without usable data is
     unchecked, which is SKIPPED for the seal certificate and a warning for a CA's.
     """
-    crls, responses, warnings = _read_values(unsigned, at)
+    values = read_revocation_values(unsigned, at)
     where = (*at, "protected", "x5c", 0)
     problems: list[Problem] = []
-    notes: list[Problem] = list(warnings)
+    notes: list[Problem] = list(values[2])
     decided: list[dict[str, Any]] = []
     unchecked: list[str] = []
-    for position, (certificate, issuer) in enumerate(itertools.pairwise(path)):
+    for position, (certificate, moment, sources) in enumerate(
+        path_revocation(path, values, pool, best_time)
+    ):
         name = certificate.subject.rfc4514_string()
-        statuses = [
-            *(_crl_status(crl, certificate, issuer, best_time) for crl in crls),
-            *(_ocsp_status(r, certificate, issuer, pool, best_time) for r in responses),
-        ]
-        found = [s for s in statuses if s is not None]
-        if not found:
+        if not sources:
             unchecked.append(name)
             continue
-        revoked = [s.revoked_at for s in found if s.revoked_at is not None]
-        sources = sorted({s.source for s in found})
-        decided.append(
-            {"certificate": name, "status": "revoked" if revoked else "good", "sources": sources}
-        )
-        if not revoked:
+        status = "good" if moment is None else "revoked"
+        decided.append({"certificate": name, "status": status, "sources": sources})
+        if moment is None:
             continue
-        moment = min(revoked)
         message = f"{name} was revoked on {format_timestamp(moment)} ({', '.join(sources)})"
         if moment <= best_time or not proven:
             problems.append(Problem("CERTIFICATE_REVOKED", message, where if position == 0 else at))
@@ -122,10 +121,41 @@ def check_revocation(
     return Check.from_problems("revocation", (), notes, details)
 
 
-def _read_values(
-    unsigned: UnsignedProperties, at: Path
-) -> tuple[list[x509.CertificateRevocationList], list[ocsp.OCSPResponse], list[Problem]]:
-    """The readable CRLs and OCSP responses of every `rVals` item, at most MAX_VALUES."""
+RevocationValues = tuple[
+    list[x509.CertificateRevocationList], list[ocsp.OCSPResponse], list[Problem]
+]
+
+
+def path_revocation(
+    path: Sequence[x509.Certificate],
+    values: RevocationValues,
+    pool: Sequence[x509.Certificate],
+    at: datetime,
+) -> list[tuple[x509.Certificate, datetime | None, list[str]]]:
+    """(certificate, earliest verified revocation or None, sources) for each certificate of
+    `path` but the anchor, from the values that verify and cover `at`; no sources:
+    unchecked. One verified revocation wins over any number of "good" answers."""
+    crls, responses, _ = values
+    out = []
+    for certificate, issuer in itertools.pairwise(path):
+        found = [
+            s
+            for s in (
+                *(_crl_status(crl, certificate, issuer, at) for crl in crls),
+                *(_ocsp_status(r, certificate, issuer, pool, at) for r in responses),
+            )
+            if s is not None
+        ]
+        revoked = [s.revoked_at for s in found if s.revoked_at is not None]
+        out.append(
+            (certificate, min(revoked) if revoked else None, sorted({s.source for s in found}))
+        )
+    return out
+
+
+def read_revocation_values(unsigned: UnsignedProperties, at: Path) -> RevocationValues:
+    """The readable CRLs and OCSP responses of every `rVals` item, at most MAX_VALUES, and
+    warnings for the rest."""
     crls: list[x509.CertificateRevocationList] = []
     responses: list[ocsp.OCSPResponse] = []
     warnings: list[Problem] = []

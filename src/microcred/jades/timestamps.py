@@ -21,7 +21,12 @@ from cryptography import x509
 
 from microcred.errors import Path
 from microcred.jades.etsiu import UnsignedProperties
-from microcred.jades.tsp import verify_token
+from microcred.jades.revocation import (
+    RevocationValues,
+    path_revocation,
+    read_revocation_values,
+)
+from microcred.jades.tsp import TokenVerdict, verify_token
 from microcred.result import Check, CheckStatus, Problem
 from microcred.timestamps import format_timestamp
 
@@ -67,11 +72,12 @@ def check_time_stamps(
             Problem("TIMESTAMP_LIMIT_EXCEEDED", f"more than {MAX_TOKENS} time-stamp tokens", path)
         )
         tokens = tokens[:MAX_TOKENS]
+    values = read_revocation_values(unsigned, path)  # its warnings: the revocation check's
     for name, at, token, data in tokens:
         if isinstance(token, str):  # why the token cannot be checked
             warnings.append(Problem("TIMESTAMP_UNCHECKED", f"{name}: {token}", at))
             continue
-        verdict = verify_token(token, data, anchors, pool)
+        verdict = _tsa_not_revoked(verify_token(token, data, anchors, pool), values, pool)
         if verdict.problem is not None:
             problems.append(Problem(verdict.problem[0], f"{name}: {verdict.problem[1]}", at))
             continue
@@ -110,6 +116,23 @@ def check_time_stamps(
     if proof is not None:
         details["proof_of_existence"] = format_timestamp(proof)
     return Check.from_problems("timestamps", problems, warnings, details), proof
+
+
+def _tsa_not_revoked(
+    verdict: TokenVerdict, values: RevocationValues, pool: Sequence[x509.Certificate]
+) -> TokenVerdict:
+    """`verdict`, failed when the seal's rVals show the TSA's path revoked by its genTime (a
+    revoked TSA key proves nothing from then on)."""
+    if not verdict.trusted or verdict.gen_time is None:
+        return verdict
+    for certificate, revoked_at, _ in path_revocation(verdict.path, values, pool, verdict.gen_time):
+        if revoked_at is not None and revoked_at <= verdict.gen_time:
+            message = (
+                f"{certificate.subject.rfc4514_string()} was revoked on "
+                f"{format_timestamp(revoked_at)}, before the token's genTime"
+            )
+            return TokenVerdict(verdict.gen_time, verdict.tsa, ("TIMESTAMP_TSA_REVOKED", message))
+    return verdict
 
 
 def _tokens(

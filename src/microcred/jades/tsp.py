@@ -47,6 +47,7 @@ class TokenVerdict:
     problem: tuple[str, str] | None = None
     trusted: bool = False
     reason: str | None = None  # why an intact token is not trusted
+    path: tuple[x509.Certificate, ...] = ()  # TSA certificate → anchor, when trusted
 
 
 def verify_token(
@@ -110,7 +111,7 @@ def verify_token(
     path = certification_path(tsa, list(unique.values()), anchors, gen_time)
     if isinstance(path, str):
         return TokenVerdict(gen_time, subject, reason=f"no path to a trust anchor: {path}")
-    return TokenVerdict(gen_time, subject, trusted=True)
+    return TokenVerdict(gen_time, subject, trusted=True, path=tuple(path))
 
 
 def _check_signer(
