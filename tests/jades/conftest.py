@@ -10,6 +10,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jades_pki import T0, certificate
+from jades_tsa import TimeStampingAuthority, tsa_certificate, tsa_root
 
 from microcred.jades import SigningKey
 
@@ -57,3 +58,21 @@ def issue_leaf(
         return certificate("Test e-seal", key, options.pop("issuer", root), **options)
 
     return issue
+
+
+@pytest.fixture(scope="session")
+def tsa() -> TimeStampingAuthority:
+    """A test TSA under its own root (P-256 root, RSA time-stamping unit)."""
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = tsa_root(root_key)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return TimeStampingAuthority(key, tsa_certificate(key, (root_key, root)), root)
+
+
+@pytest.fixture(scope="session")
+def rogue_tsa() -> TimeStampingAuthority:
+    """Another TSA, under a root no test trusts."""
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = tsa_root(root_key, "Rogue TSA Root")
+    key = ec.generate_private_key(ec.SECP256R1())
+    return TimeStampingAuthority(key, tsa_certificate(key, (root_key, root)), root)

@@ -5,6 +5,7 @@ Nothing here is a real party's key; keys are generated per test session by conft
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,8 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
 from microcred.jades import SigningKey
@@ -173,3 +176,65 @@ def university_seal(key: SigningKey, valid_from: datetime) -> x509.Certificate:
         .add_extension(key_usage("seal"), critical=True)
         .sign(key, hashes.SHA256())
     )
+
+
+def crl(
+    issuer: tuple[Any, x509.Certificate],
+    revoked: dict[int, datetime] | None = None,
+    *,
+    last_update: datetime = T0 - timedelta(hours=1),
+    next_update: datetime = T0 + timedelta(days=7),
+) -> bytes:
+    """A DER CRL of `issuer` listing `revoked` serial numbers with their revocation dates."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer[1].subject)
+        .last_update(last_update)
+        .next_update(next_update)
+    )
+    for serial, when in (revoked or {}).items():
+        entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when)
+        builder = builder.add_revoked_certificate(entry.build())
+    return builder.sign(issuer[0], hashes.SHA256()).public_bytes(Encoding.DER)
+
+
+def ocsp_response(
+    leaf: x509.Certificate,
+    issuer: tuple[Any, x509.Certificate],
+    *,
+    revoked_at: datetime | None = None,
+    responder: tuple[Any, x509.Certificate] | None = None,
+    this_update: datetime = T0,
+) -> bytes:
+    """A DER OCSP response on `leaf`, signed by `issuer` or a delegated `responder`."""
+    status = ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD
+    signer = responder or issuer
+    builder = ocsp.OCSPResponseBuilder().add_response(
+        cert=leaf,
+        issuer=issuer[1],
+        algorithm=hashes.SHA256(),
+        cert_status=status,
+        this_update=this_update,
+        next_update=this_update + timedelta(days=7),
+        revocation_time=revoked_at,
+        revocation_reason=None,
+    )
+    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, signer[1])
+    if responder is not None:
+        builder = builder.certificates([responder[1]])
+    return builder.sign(signer[0], hashes.SHA256()).public_bytes(Encoding.DER)
+
+
+def with_r_vals(
+    sealed: dict[str, Any], crls: list[bytes] = (), responses: list[bytes] = ()
+) -> dict[str, Any]:  # type: ignore[assignment]
+    """`sealed` with an etsiU rVals item appended (etsiU is unsigned: anyone may add one)."""
+    values: dict[str, Any] = {}
+    if crls:
+        values["crlVals"] = [{"val": base64.b64encode(c).decode()} for c in crls]
+    if responses:
+        values["ocspVals"] = [{"val": base64.b64encode(r).decode()} for r in responses]
+    entry = dict(sealed["signatures"][0])
+    items = list(entry.get("header", {}).get("etsiU", []))
+    items.append(b64url_encode(json.dumps({"rVals": values}).encode()))
+    return dict(sealed, signatures=[dict(entry, header={"etsiU": items})])

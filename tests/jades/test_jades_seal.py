@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -175,9 +174,9 @@ def test_header_and_payload_follow_the_edc_seal_shape(rsa_key: Any, issue_leaf: 
     sealed = seal(CREDENTIAL, key=rsa_key, certificate_chain=[leaf], signing_time=T0)
     header = protected(sealed)
     assert list(sealed) == ["payload", "signatures"]
-    assert list(header) == ["alg", "cty", "kid", "x5t#S256", "x5c", "typ", "b64", "sigT", "crit"]
-    assert header["b64"] is False and header["crit"] == ["b64", "sigT"]
-    assert header["sigT"] == "2025-03-01T12:00:00Z"
+    assert list(header) == ["alg", "cty", "kid", "x5t#S256", "x5c", "typ", "b64", "iat", "crit"]
+    assert header["b64"] is False and header["crit"] == ["b64"]  # iat is a JWT claim
+    assert header["iat"] == int(T0.timestamp()) == 1740830400
     assert header["typ"] == "jose+json" and header["cty"] == "octet-stream"
     der = leaf.public_bytes(Encoding.DER)
     assert base64.b64decode(header["x5c"][0]) == der
@@ -215,10 +214,36 @@ def test_rs256_seals_are_deterministic(rsa_key: Any, issue_leaf: Any) -> None:
 def test_default_signing_time_is_now_at_second_precision(p256_key: Any, issue_leaf: Any) -> None:
     before = datetime.now(UTC).replace(microsecond=0)
     sealed = seal(CREDENTIAL, key=p256_key, certificate_chain=[issue_leaf(p256_key)])
-    sig_t = protected(sealed)["sigT"]
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", sig_t)
-    moment = datetime.strptime(sig_t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    assert before <= moment <= datetime.now(UTC)
+    iat = protected(sealed)["iat"]
+    assert isinstance(iat, int)
+    assert before <= datetime.fromtimestamp(iat, UTC) <= datetime.now(UTC)
+
+
+def test_sigT_is_written_only_on_request_for_older_verifiers(
+    p256_key: Any, issue_leaf: Any, root: Any
+) -> None:
+    """TS 119 182-1 V1.2.1 deprecates sigT; EDC's own DSS verifier reads both."""
+    leaf = issue_leaf(p256_key)
+    sealed = seal(
+        CREDENTIAL,
+        key=p256_key,
+        certificate_chain=[leaf],
+        signing_time=T0,
+        signing_time_header="sigT",
+    )
+    header = protected(sealed)
+    assert header["sigT"] == "2025-03-01T12:00:00Z" and "iat" not in header
+    assert header["crit"] == ["b64", "sigT"]
+    result = verify_seal(sealed, trust_anchors=[root[1]], now=LATER)
+    assert result.verified and result.checks["certificate"].details["time_source"] == "sigT"
+    default = verify_seal(
+        seal(CREDENTIAL, key=p256_key, certificate_chain=[leaf], signing_time=T0),
+        trust_anchors=[root[1]],
+        now=LATER,
+    )
+    assert default.verified and default.checks["certificate"].details["time_source"] == "iat"
+    with pytest.raises(InvalidOptionError):
+        seal(CREDENTIAL, key=p256_key, certificate_chain=[leaf], signing_time_header="sigt")  # type: ignore[arg-type]
 
 
 def test_seal_does_not_change_its_input(p256_key: Any, issue_leaf: Any) -> None:

@@ -31,7 +31,15 @@ FIXTURE_SETTINGS = settings(
 
 @pytest.fixture
 def sealed(rsa_key: Any, issue_leaf: Any) -> dict[str, Any]:
-    return seal(CREDENTIAL, key=rsa_key, certificate_chain=[issue_leaf(rsa_key)], signing_time=T0)
+    """A seal with the older `sigT` header, whose own rules most tests here break."""
+    leaf = issue_leaf(rsa_key)
+    return seal(
+        CREDENTIAL,
+        key=rsa_key,
+        certificate_chain=[leaf],
+        signing_time=T0,
+        signing_time_header="sigT",
+    )
 
 
 def _status(result: Any, name: str) -> CheckStatus:
@@ -289,3 +297,23 @@ def test_a_leaf_of_an_unsupported_key_type_is_an_integrity_failure(
     tampered = copy.deepcopy(sealed)
     tampered["signatures"][0]["protected"] = b64url_encode(json.dumps(header).encode())
     assert "JADES_KEY_ALGORITHM_MISMATCH" in verify_seal(tampered, now=LATER).codes
+
+
+def test_sig_t_alone_is_deprecated_for_seals_made_from_2025_05_15(
+    rsa_key: Any, issue_leaf: Any, root: Any
+) -> None:
+    """EU DSS requires iat in baseline-B signatures from that date; a warning, not a failure."""
+    leaf = issue_leaf(rsa_key, not_after=T0 + timedelta(days=3650))
+    for when, warned in ((T0, False), (T0.replace(year=2025, month=5, day=15), True)):
+        for header, expected in (("sigT", warned), ("iat", False)):
+            sealed = seal(
+                CREDENTIAL,
+                key=rsa_key,
+                certificate_chain=[leaf],
+                signing_time=when,
+                signing_time_header=header,  # type: ignore[arg-type]
+            )
+            result = verify_seal(sealed, trust_anchors=[root[1]], now=when + timedelta(days=1))
+            codes = [w.code for w in result.checks["format"].warnings]
+            assert codes == (["JADES_SIGT_DEPRECATED"] if expected else []), (when, header)
+            assert result.verified

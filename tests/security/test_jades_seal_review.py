@@ -76,7 +76,13 @@ def _sealed(
     signing_time: datetime = T0,
     document: dict[str, Any] = CREDENTIAL,
 ) -> dict[str, Any]:
-    return seal(document, key=KEY, certificate_chain=[leaf], signing_time=signing_time)
+    return seal(  # sigT: these rules are about the sigT header
+        document,
+        key=KEY,
+        certificate_chain=[leaf],
+        signing_time=signing_time,
+        signing_time_header="sigT",
+    )
 
 
 def _reseal(

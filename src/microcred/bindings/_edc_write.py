@@ -28,6 +28,7 @@ from microcred.model import (
     LearningActivityType,
     LegalIdentifier,
     MicroCredential,
+    Organisation,
 )
 
 __all__ = ["EDCWriter", "edc_constants", "edc_requirements"]
@@ -107,6 +108,7 @@ class EDCWriter(Writer):
         description: LangText | None,
     ) -> None:
         super().__init__(mc)
+        self.organisations: dict[str, Node] = {}
         self.eidas_identifier = eidas_identifier
         self.issued = issued
         self.languages = languages
@@ -178,6 +180,26 @@ class EDCWriter(Writer):
                 }
             ],
         }
+
+    def organisation(self, org: Organisation, name: str) -> Node | str:
+        """An organisation written again is an identical copy, not an id: EBSI's EDC JSON
+        Schema wants Organisation objects (awardingBody, accreditingAgent)."""
+        if org.id is not None and org.id in self.organisations:
+            return copy.deepcopy(self.organisations[org.id])
+        node = super().organisation(org, name)
+        if isinstance(node, dict) and org.id is not None:
+            self.organisations[org.id] = node  # the issuer's gains its eIDASIdentifier later
+        return node
+
+    def achievement(self) -> Node:
+        """Every claim embeds its AwardingProcess (identical copies): EBSI's VCDM 2.0 EDC JSON
+        Schema refuses an `awardedBy` that is only an id."""
+        node = super().achievement()
+        for key in ("provenBy", "influencedBy"):
+            for claim in node.get(key, []):
+                if isinstance(claim.get("awardedBy"), str):
+                    claim["awardedBy"] = copy.deepcopy(node["awardedBy"])
+        return node
 
     def claim_assessments(self) -> list[Node]:
         """EDC requires a grade on a LearningAssessment, so only a graded one is a claim."""

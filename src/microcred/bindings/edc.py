@@ -25,7 +25,7 @@ from microcred.errors import (
     Path,
     SealError,
 )
-from microcred.jades import seal
+from microcred.jades import Timestamper, seal
 from microcred.jades.algorithms import SigningKey
 from microcred.jades.issuer import seal_subject
 from microcred.jades.jws import is_jades, read_payload
@@ -153,18 +153,27 @@ def issue_edc(
     issuer: EDCIssuer | None = None,
     signing_time: datetime | None = None,
     display: Display | None = None,
+    timestamper: Timestamper | None = None,
 ) -> dict[str, Any]:
-    """`to_edc` then a JAdES seal (`jades.seal`) whose `sigT` equals the EDC's `issued`.
+    """`to_edc` then a JAdES seal (`jades.seal`) whose claimed signing time (`iat`) equals the
+    EDC's `issued`.
 
     The issuer's eIDAS identity comes from the seal certificate (organizationIdentifier and
     C), as EDC's sealing step writes it, unless `issuer` is given; a given `issuer` that
     disagrees with the certificate is refused (`SealError`): nobody seals in another
-    organisation's name."""
+    organisation's name. With `timestamper` (the caller's RFC 3161 client) the seal is
+    JAdES baseline-B-T (`jades.seal`)."""
     moment = (signing_time or _now()).replace(microsecond=0)
     if issuer is None:
         issuer = certificate_issuer(certificate_chain)
     edc = to_edc(mc, issuer=issuer, display=display, issued=moment)
-    return seal(edc, key=key, certificate_chain=certificate_chain, signing_time=moment)
+    return seal(
+        edc,
+        key=key,
+        certificate_chain=certificate_chain,
+        signing_time=moment,
+        timestamper=timestamper,
+    )
 
 
 def certificate_issuer(certificate_chain: CertificateInput) -> EDCIssuer:

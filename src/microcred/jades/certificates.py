@@ -24,7 +24,7 @@ from microcred.errors import Path
 from microcred.result import Check, CheckStatus, Problem
 from microcred.timestamps import format_timestamp
 
-__all__ = ["assess_certificate", "certificate_defect"]
+__all__ = ["assess_certificate", "certificate_defect", "certification_path"]
 
 _MAX_DEPTH = 8
 
@@ -37,6 +37,7 @@ def assess_certificate(
     now: datetime,
     max_clock_skew: timedelta,
     path: Path,
+    proof: datetime | None = None,
 ) -> Check:
     """The "certificate" check of one signature whose x5c is `chain` (leaf first).
 
@@ -44,7 +45,9 @@ def assess_certificate(
     and `anchors` hold only certificates `certificate_defect` passed; `signing_time` is the
     claimed (moment, header name), e.g. (…, "sigT"): JAdES baseline-B requires one, so
     certificates are judged at it. It may not lie after `now` + `max_clock_skew`, and `now`
-    otherwise only adds an expiry warning.
+    otherwise only adds an expiry warning. `proof` is the genTime of a verified, trusted
+    sigTst/arcTst: proof that the seal existed then (ETSI EN 319 102-1 §5.6.2.2), which keeps
+    a certificate expired since valid when it falls within the certificate's validity.
     """
     at = (*path, "protected", "x5c")
     malformed = [
@@ -79,13 +82,19 @@ def assess_certificate(
     problems += _leaf_problems(leaf, moment, (*at, 0))
     warnings: list[Problem] = []
     expired = not problems and now > leaf.not_valid_after_utc
-    if expired:
+    proven = proof is not None and proof <= leaf.not_valid_after_utc
+    if expired and proven:
+        assert proof is not None
+        details["proof_of_existence"] = format_timestamp(proof)
+        expired = False
+    elif expired:
+        late = f" (the trusted time-stamp of {format_timestamp(proof)} is later)" if proof else ""
         warnings.append(
             Problem(
                 "CERTIFICATE_EXPIRED_SINCE_SIGNING",
                 f"valid at the claimed signing time ({source}) but expired since, and no "
-                "verified signature time-stamp proves the seal existed before it expired "
-                "(ETSI EN 319 102-1: no proof of existence): indeterminate",
+                "verified signature time-stamp proves the seal existed before it expired"
+                f"{late} (ETSI EN 319 102-1: no proof of existence): indeterminate",
                 (*at, 0),
             )
         )
@@ -98,7 +107,7 @@ def assess_certificate(
             (*at, 0),
         )
         return Check("certificate", CheckStatus.INDETERMINATE, (problem,), tuple(warnings), details)
-    outcome = _certification_path(leaf, [*chain[1:], *pool], anchors, moment)
+    outcome = certification_path(leaf, [*chain[1:], *pool], anchors, moment)
     if isinstance(outcome, str):
         reachable = _reaches_anchor(leaf, [*chain[1:], *pool], anchors)
         problem = Problem(
@@ -108,7 +117,7 @@ def assess_certificate(
         )
         return Check("certificate", CheckStatus.FAILED, (problem,), tuple(warnings), details)
     details.update(trust="trusted", path=[c.subject.rfc4514_string() for c in outcome])
-    if expired:  # a claimed sigT/iat is no proof of existence before the expiry
+    if expired:  # a claimed sigT/iat alone is no proof of existence before the expiry
         return Check("certificate", CheckStatus.INDETERMINATE, tuple(warnings), (), details)
     return Check.from_problems("certificate", (), warnings, details)
 
@@ -173,7 +182,7 @@ def _leaf_problems(leaf: x509.Certificate, moment: datetime, at: Path) -> list[P
     return problems
 
 
-def _certification_path(
+def certification_path(
     leaf: x509.Certificate,
     intermediates: list[x509.Certificate],
     anchors: Sequence[x509.Certificate],
@@ -183,8 +192,11 @@ def _certification_path(
 
     CA certificates follow the Web PKI profile of `cryptography` (basicConstraints, keyCertSign,
     path length, validity at `moment`); the leaf's extensions are checked by `_leaf_problems`,
-    since e-seal certificates need not carry a SAN or an extended key usage.
+    since e-seal certificates need not carry a SAN or an extended key usage. Self-issued
+    certificates (a root the seal carries) only end a path, so only `anchors` may hold them:
+    as intermediates they would let the builder loop until its depth or signature limit.
     """
+    intermediates = [c for c in intermediates if c.subject != c.issuer]
     der = leaf.public_bytes(Encoding.DER)
     if any(a.public_bytes(Encoding.DER) == der for a in anchors):
         return [leaf]  # the caller pinned this very certificate

@@ -21,7 +21,18 @@ from microcred.jades.certificates import certificate_defect
 from microcred.jades.jws import b64url_decode, parse_json
 from microcred.result import Problem
 
-__all__ = ["UnsignedProperties", "read_unsigned_properties"]
+__all__ = ["UnsignedProperties", "UnsignedProperty", "read_unsigned_properties"]
+
+
+@dataclass(frozen=True, slots=True)
+class UnsignedProperty:
+    """One `etsiU` item: its index, property name and value, and its base64url text (None
+    when the item is written in the clear, as a JSON object)."""
+
+    index: int
+    name: str
+    value: Any
+    text: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +42,7 @@ class UnsignedProperties:
     counts: Mapping[str, int] = field(default_factory=dict)
     certificates: tuple[x509.Certificate, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    items: tuple[UnsignedProperty, ...] = ()  # in document order
 
 
 def read_unsigned_properties(header: Mapping[str, Any], path: Path) -> UnsignedProperties:
@@ -42,16 +54,18 @@ def read_unsigned_properties(header: Mapping[str, Any], path: Path) -> UnsignedP
     counts: dict[str, int] = {}
     certificates: list[x509.Certificate] = []
     warnings: list[Problem] = []
+    found: list[UnsignedProperty] = []
     for i, item in enumerate(items):
         prop = _decode_item(item)
         if prop is None:
             warnings.append(_warning("etsiU item is not a (base64url) JSON object", (*at, i)))
             continue
         for name, value in prop.items():
+            found.append(UnsignedProperty(i, name, value, item if isinstance(item, str) else None))
             counts[name] = counts.get(name, 0) + _count(name, value)
             if name == "xVals":
                 certificates.extend(_x_vals(value, (*at, i, name), warnings))
-    return UnsignedProperties(counts, tuple(certificates), tuple(warnings))
+    return UnsignedProperties(counts, tuple(certificates), tuple(warnings), tuple(found))
 
 
 def _decode_item(item: object) -> Mapping[str, Any] | None:

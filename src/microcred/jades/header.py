@@ -1,8 +1,9 @@
 """The JAdES protected header (ETSI TS 119 182-1 §5.1–5.2) on top of JWS (RFC 7515 §4.1).
 
 Builds the header of a baseline-B seal and reads one back: the signing-certificate references
-(`x5t#S256`, `kid` as IssuerSerial, `x5c`), the claimed signing time (`sigT`, or `iat` which
-TS 119 182-1 V1.2.1 prefers) and the `crit` rules of RFC 7515 §4.1.11 and RFC 7797 §6.
+(`x5t#S256`, `kid` as IssuerSerial, `x5c`), the claimed signing time (`iat`, which TS 119 182-1
+V1.2.1 requires, or the deprecated `sigT`) and the `crit` rules of RFC 7515 §4.1.11 and
+RFC 7797 §6.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -26,6 +27,7 @@ from microcred.timestamps import format_timestamp
 
 __all__ = [
     "UNDERSTOOD_CRITICAL",
+    "SigningTimeHeader",
     "certificate_digest",
     "claimed_signing_time",
     "issuer_serial_kid",
@@ -42,6 +44,8 @@ _JWS_REGISTERED = frozenset(
     {"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"}
 )
 _DER = Encoding.DER
+SigningTimeHeader = Literal["iat", "sigT"]
+_IAT_REQUIRED_FROM = datetime(2025, 5, 15, tzinfo=UTC)  # EU DSS JAdES baseline-B checker
 # TS 119 182-1 §5.2.1; [0-9], not \d, which (like strptime) also takes '٢٠٢٦' for 2026.
 _SIG_T = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
@@ -66,10 +70,23 @@ def issuer_serial_kid(certificate: x509.Certificate) -> str:
 
 
 def protected_header(
-    algorithm: str, chain: Sequence[x509.Certificate], signing_time: datetime
+    algorithm: str,
+    chain: Sequence[x509.Certificate],
+    signing_time: datetime,
+    time_header: SigningTimeHeader = "iat",
 ) -> dict[str, Any]:
-    """The protected header of a JAdES baseline-B seal, in the member order EDC uses."""
+    """The protected header of a JAdES baseline-B seal, in the member order EDC uses.
+
+    The claimed signing time is `iat` (a NumericDate; TS 119 182-1 V1.2.1 deprecates `sigT`
+    and EU DSS requires `iat` for B-B signatures made from 2025-05-15), or `sigT` (listed in
+    `crit`) for verifiers that know only that.
+    """
     leaf = chain[0]
+    if time_header == "sigT":
+        claim: dict[str, Any] = {"sigT": format_timestamp(signing_time)}
+        crit = ["b64", "sigT"]
+    else:  # a JWT claim (RFC 7519 §4.1.6) every JOSE library understands: not critical
+        claim, crit = {"iat": int(signing_time.timestamp())}, ["b64"]
     return {
         "alg": algorithm,
         "cty": "octet-stream",
@@ -78,8 +95,8 @@ def protected_header(
         "x5c": [base64.b64encode(c.public_bytes(_DER)).decode("ascii") for c in chain],
         "typ": "jose+json",
         "b64": False,
-        "sigT": format_timestamp(signing_time),
-        "crit": ["b64", "sigT"],
+        **claim,
+        "crit": crit,
     }
 
 
@@ -143,7 +160,9 @@ def seal_header_problems(
     if "b64" in header and not isinstance(header["b64"], bool):
         problems.append(Problem(FORMAT_ERROR, "b64 must be true or false", (*at, "b64")))
     if "sigT" not in header and "iat" not in header:
-        problems.append(Problem(FORMAT_ERROR, "a claimed signing time (sigT) is required", at))
+        problems.append(
+            Problem(FORMAT_ERROR, "a claimed signing time (iat or sigT) is required", at)
+        )
     for name, form in (("sigT", "YYYY-MM-DDThh:mm:ssZ"), ("iat", "a NumericDate")):
         if name in header and claimed_signing_time({name: header[name]}) is None:
             problems.append(Problem(FORMAT_ERROR, f"{name} must be {form}", (*at, name)))
@@ -154,6 +173,16 @@ def seal_header_problems(
         problems.append(Problem(FORMAT_ERROR, f"{shared} in both headers", (*path, "header")))
     if "crit" in unprotected:
         problems.append(Problem(FORMAT_ERROR, "crit must be protected", (*path, "header", "crit")))
+    claimed = claimed_signing_time(header)
+    if "iat" not in header and claimed is not None and claimed >= _IAT_REQUIRED_FROM:
+        warnings.append(
+            Problem(
+                "JADES_SIGT_DEPRECATED",
+                "a seal made from 2025-05-15 claims its signing time in sigT only: TS 119 182-1 "
+                "V1.2.1 deprecates sigT and EU DSS requires iat in baseline-B signatures",
+                (*at, "sigT"),
+            )
+        )
     crit_problems, crit_warnings = _crit_problems(header, at)
     return problems + crit_problems, warnings + crit_warnings
 

@@ -2,8 +2,9 @@
 
 `verify_seal` stays offline; a caller hands in `SealValidator`s, each called once per verified
 signature with a `SealContext` and returning a `Check`. A validator's check replaces the
-unchecked placeholder of the same name ("timestamps", "revocation"); under any other existing
-name it is merged so that it can make the outcome worse, never better.
+SKIPPED placeholder of the same name ("timestamps", "revocation"); under any other existing
+name (or a placeholder already decided) it is merged so that it can make the outcome worse,
+never better.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class SealContext:
     certificates: tuple[x509.Certificate, ...]  # x5c, leaf first
     unsigned_certificates: tuple[x509.Certificate, ...]  # etsiU xVals
     signing_time: datetime | None  # the claimed sigT / iat
+    # genTime of the earliest trusted sigTst/arcTst (the time to check revocation at), if any
+    proof_of_existence: datetime | None = None
 
 
 class SealValidator(Protocol):
@@ -71,7 +74,9 @@ def run_validators(validators: Iterable[SealValidator], context: SealContext) ->
 def merge_checks(checks: Sequence[Check], extra: Iterable[Check]) -> list[Check]:
     """`checks` with `extra` folded in: placeholders replaced once, other names worse-wins."""
     by_name = {c.name: c for c in checks}
-    replaceable = {c.name for c in checks if c.name in PLACEHOLDERS}
+    replaceable = {
+        c.name for c in checks if c.name in PLACEHOLDERS and c.status is CheckStatus.SKIPPED
+    }
     for check in extra:
         if check.name in replaceable:
             by_name[check.name] = check

@@ -1,8 +1,8 @@
-"""Verify a JAdES-sealed credential offline: format, integrity, certificate, validity.
+"""Verify a JAdES-sealed credential offline: format, integrity, certificate, issuer, validity,
+and the RFC 3161 time-stamps the seal carries (a trusted sigTst/arcTst is proof of existence).
 
-Time-stamp tokens, OCSP/CRL and EU trusted lists need the network; they are reported as
-unchecked ("timestamps", "revocation": SKIPPED with a warning) unless a caller's
-`SealValidator` replaces them. See docs/jades.md for the trust policy.
+OCSP/CRL and EU trusted lists need the network; revocation is reported as unchecked unless a
+caller's `SealValidator` decides it. See docs/jades.md for the trust policy.
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ from cryptography.exceptions import UnsupportedAlgorithm
 
 from microcred.errors import InvalidOptionError
 from microcred.jades.algorithms import ALGORITHMS, key_mismatch, verify_signature
-from microcred.jades.certificates import assess_certificate, certificate_defect
+from microcred.jades.certificates import (
+    assess_certificate,
+    certificate_defect,
+    certification_path,
+)
 from microcred.jades.etsiu import UnsignedProperties, read_unsigned_properties
 from microcred.jades.header import (
     certificate_digest,
@@ -36,6 +40,8 @@ from microcred.jades.jws import (
     signing_input,
 )
 from microcred.jades.keystore import CertificateInput, load_certificates
+from microcred.jades.revocation import check_revocation
+from microcred.jades.timestamps import SignedParts, check_time_stamps
 from microcred.jades.validators import SealContext, SealValidator, merge_checks, run_validators
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 from microcred.validity import check_validity
@@ -67,6 +73,7 @@ def verify_seal(
     now: datetime | None = None,
     validators: Sequence[SealValidator] = (),
     max_clock_skew: timedelta = timedelta(minutes=5),
+    timestamp_anchors: CertificateInput | None = None,
 ) -> VerificationResult:
     """Verify a JAdES seal (JWS JSON, b64:false) offline; never raises for any `sealed` value.
 
@@ -76,11 +83,15 @@ def verify_seal(
     chains, valid at the claimed signing time, to one of `trust_anchors`. Without anchors
     the "certificate" check is INDETERMINATE with CERTIFICATE_UNTRUSTED (details
     trust="untrusted") and `verified` is False even when the integrity check passed.
-    Revocation and time-stamps stay SKIPPED with a warning unless `validators` decide them.
+    RFC 3161 tokens (adoTst, sigTst, arcTst) are verified offline; their TSA certificates
+    must chain to `timestamp_anchors` (default: `trust_anchors`), and only a trusted
+    sigTst/arcTst is proof that the seal existed before its certificate expired.
+    Revocation stays SKIPPED with a warning unless `validators` decide it.
     Raises InvalidOptionError / InvalidCertificateError only for misused options.
     """
     moment = _clock(now, max_clock_skew)
     anchors = load_certificates(trust_anchors) if trust_anchors is not None else ()
+    tsa_anchors = anchors if timestamp_anchors is None else load_certificates(timestamp_anchors)
     envelope = read_envelope(sealed)
     if isinstance(envelope, Problem):
         return _result([Check.from_problems("format", [envelope])], None)
@@ -98,6 +109,19 @@ def verify_seal(
         if s.problems or s.signing_time is None:
             continue
         integrity = Check.from_problems("integrity", _integrity_problems(s, payload))
+        parts = SignedParts(s.entry.protected, payload, s.entry.signature)
+        pool = (*s.chain, *s.unsigned.certificates)
+        stamps, proof = check_time_stamps(
+            parts,
+            s.header,
+            s.unsigned,
+            tsa_anchors,
+            pool,
+            s.signing_time[0],
+            moment,
+            max_clock_skew,
+            s.entry.path,
+        )
         certificate = assess_certificate(
             s.chain,
             s.unsigned.certificates,
@@ -106,8 +130,17 @@ def verify_seal(
             moment,
             max_clock_skew,
             s.entry.path,
+            proof if integrity.ok else None,
         )
-        per_signature += [integrity, certificate]
+        per_signature += [integrity, certificate, stamps]
+        if certificate.status is CheckStatus.PASSED:  # a trusted path exists: its statuses
+            found = certification_path(s.chain[0], list(pool[1:]), anchors, s.signing_time[0])
+            if not isinstance(found, str):
+                proven = proof is not None and integrity.ok
+                best = proof if proof is not None and proven else s.signing_time[0]
+                per_signature.append(
+                    check_revocation(found, s.unsigned, pool, best, proven, s.entry.path)
+                )
         if integrity.ok and credential is not None and certificate_defect(s.chain[0]) is None:
             per_signature.append(check_issuer_binding(credential, s.chain[0]))
         if integrity.ok and credential is not None and validators:
@@ -121,12 +154,13 @@ def verify_seal(
                 s.chain,
                 s.unsigned.certificates,
                 s.signing_time[0],
+                proof,
             )
             extra += run_validators(validators, context)
     checks = [format_check, *merge_checks([], per_signature)]
     if credential is not None:
         checks.append(check_validity(credential, moment, max_clock_skew, at=("payload",)))
-    checks += _unchecked(signatures)
+    checks += _unchecked(signatures, {c.name for c in checks})
     return _result(merge_checks(checks, extra), credential)
 
 
@@ -233,34 +267,26 @@ def _integrity_problems(s: _Signature, payload: str) -> list[Problem]:
     return problems
 
 
-def _unchecked(signatures: Iterable[_Signature]) -> list[Check]:
-    """The network-bound checks as SKIPPED placeholders that say what was left unchecked."""
-    counts: dict[str, int] = {}
-    for s in signatures:
-        found = {**s.unsigned.counts, "adoTst": _token_count(s.header.get("adoTst"))}
-        for name in _TIME_STAMPS:
-            counts[name] = counts.get(name, 0) + found.get(name, 0)
-    present = {name: n for name, n in counts.items() if n}
-    stamp_warnings = (
-        [
-            Problem(
-                "TIMESTAMP_UNCHECKED",
-                f"time-stamp tokens present ({', '.join(present)}) but not validated offline; "
-                "pass a SealValidator to check them",
-            )
-        ]
-        if present
-        else []
-    )
+def _unchecked(signatures: Iterable[_Signature], done: set[str]) -> list[Check]:
+    """SKIPPED placeholders for what no signature's checks decided."""
+    out = []
+    if "timestamps" not in done:  # no signature was read far enough to check its tokens
+        counts: dict[str, int] = {}
+        for s in signatures:
+            found = {**s.unsigned.counts, "adoTst": _token_count(s.header.get("adoTst"))}
+            for name in _TIME_STAMPS:
+                counts[name] = counts.get(name, 0) + found.get(name, 0)
+        present = {name: n for name, n in counts.items() if n}
+        out.append(Check("timestamps", CheckStatus.SKIPPED, details={"present": present}))
+    if "revocation" in done:
+        return out
     revocation = Problem(
         "REVOCATION_UNCHECKED",
-        "certificate revocation (OCSP/CRL) was not checked: it needs the network; pass a "
-        "SealValidator to check it",
+        "certificate revocation (OCSP/CRL) was not checked: the seal certificate was not "
+        "validated (no trusted path, or expired without proof of existence); pass "
+        "trust_anchors and timestamp_anchors, or a SealValidator to check it online",
     )
-    return [
-        Check("timestamps", CheckStatus.SKIPPED, (), tuple(stamp_warnings), {"present": present}),
-        Check("revocation", CheckStatus.SKIPPED, (), (revocation,)),
-    ]
+    return [*out, Check("revocation", CheckStatus.SKIPPED, (), (revocation,))]
 
 
 def _token_count(value: object) -> int:
