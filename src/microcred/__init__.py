@@ -21,11 +21,12 @@ if TYPE_CHECKING:
     from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
     from microcred.keys.did_jwk import did_jwk, resolve_did_jwk
     from microcred.keys.did_key import VerificationMethod, resolve_did_key
-    from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
+    from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url
     from microcred.keys.https_controller import HttpsControllerResolver
     from microcred.keys.jwt_vc_issuer import JwtVcIssuerResolver
-    from microcred.keys.keypair import KeyPair, PublicKey, Signer
+    from microcred.keys.keypair import KeyPair, KeyType, PublicKey, Signer
     from microcred.keys.resolvers import CachingResolver, chain_resolvers, resolve_offline
+    from microcred.keys.signing import ecdsa_der_to_raw, signer_for
     from microcred.model import (
         Assessment,
         FurtherInformation,
@@ -69,7 +70,7 @@ _LAZY = {
     "DidWebResolver": "microcred.keys.did_web",
     "did_web_document": "microcred.keys.did_web",
     "did_web_to_url": "microcred.keys.did_web",
-    "signer_for": "microcred.keys.did_web",
+    "signer_for": "microcred.keys.signing",
     "present": "microcred.presentation.present",
     "present_sd_jwt": "microcred.presentation.sd_jwt",
     "verify_presentation": "microcred.api",
@@ -85,6 +86,8 @@ _LAZY = {
     "StaticLoader": "microcred.jsonld.loader",
     "chain": "microcred.jsonld.loader",
     "KeyPair": "microcred.keys.keypair",
+    "KeyType": "microcred.keys.keypair",
+    "ecdsa_der_to_raw": "microcred.keys.signing",
     "PublicKey": "microcred.keys.keypair",
     "Signer": "microcred.keys.keypair",
     "IndexAllocator": "microcred.status.bitstring",
@@ -131,6 +134,7 @@ __all__ = [
     "InvalidMicroCredential",
     "JwtVcIssuerResolver",
     "KeyPair",
+    "KeyType",
     "LangText",
     "Learner",
     "LearningOutcome",
@@ -159,6 +163,7 @@ __all__ = [
     "did_jwk",
     "did_web_document",
     "did_web_to_url",
+    "ecdsa_der_to_raw",
     "from_credential",
     "issue",
     "issue_many",

@@ -200,7 +200,11 @@ def add_credential_commands(commands: Any) -> None:
     issue.add_argument(
         "--key", required=True, help="key file from `microcred keygen` (edc: PEM or PKCS#12)"
     )
-    issue.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    issue.add_argument(
+        "--suite",
+        choices=suites,
+        help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+    )
     issue.add_argument(
         "--format",
         default="vc",
@@ -233,7 +237,11 @@ def add_credential_commands(commands: Any) -> None:
     sign = commands.add_parser("sign", help="add a Data Integrity proof to any JSON-LD document")
     sign.add_argument("input")
     sign.add_argument("--key", required=True)
-    sign.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    sign.add_argument(
+        "--suite",
+        choices=suites,
+        help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+    )
     sign.add_argument("--context", action="append", default=[], metavar="URL=FILE")
     sign.add_argument("-o", "--output")
     sign.set_defaults(run=_cmd_sign)

@@ -143,7 +143,11 @@ def add_presentation_commands(commands: Any) -> None:
     make.add_argument("--key", required=True, help="the holder's key file (`microcred keygen`)")
     make.add_argument("--challenge", required=True, help="the verifier's one-time challenge")
     make.add_argument("--domain", action="append", default=[], help=domain_help)
-    make.add_argument("--suite", default="eddsa-rdfc-2022", choices=sorted(CRYPTOSUITES))
+    make.add_argument(
+        "--suite",
+        choices=sorted(CRYPTOSUITES),
+        help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+    )
     make.add_argument("--id", help="the presentation's id (a URL, e.g. urn:uuid:...)")
     make.add_argument(
         "--context", action="append", default=[], metavar="URL=FILE", help=context_help

@@ -265,7 +265,11 @@ def add_status_commands(commands: Any) -> None:
     create.add_argument("--status-size", type=int, default=1, help="bits per entry (default 1)")
     create.add_argument("--valid-until", help="end of validity (ISO 8601 with time zone)")
     create.add_argument("--ttl", type=int, help="time to live in milliseconds")
-    create.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    create.add_argument(
+        "--suite",
+        choices=suites,
+        help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+    )
     create.add_argument(
         "-o", "--output", help="file, or folder (file named by URL, see status_file_name)"
     )
@@ -280,7 +284,11 @@ def add_status_commands(commands: Any) -> None:
         update.add_argument("index", type=int, help="statusListIndex of the entry")
         update.add_argument("--key", required=True, help="the list issuer's key file")
         update.add_argument("--status-size", type=int, default=1, help="bits per entry")
-        update.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+        update.add_argument(
+            "--suite",
+            choices=suites,
+            help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+        )
         update.add_argument("-o", "--output", help="write here instead of the list file")
         if name == "set":
             update.add_argument("--value", type=int, default=1, help="status value (default 1)")
