@@ -54,6 +54,7 @@ def test_the_wheel_holds_every_data_file(wheel: Path) -> None:
         if p.is_file() and p.suffix in {".json", ".csv"}
     }
     assert expected <= names, sorted(expected - names)
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
 
 
 def test_an_installed_wheel_serves_the_bundled_contexts(wheel: Path, tmp_path: Path) -> None:

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 from microcred.errors import InvalidMicroCredential, MicrocredError
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 
+__version__ = "0.1.0"
+"""This release (PEP 440); pyproject.toml and `microcred --version` read it from here."""
+
 if TYPE_CHECKING:
     from microcred.api import issue, sign, sign_jwt, verify, verify_presentation
     from microcred.batch import issue_many
