@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from microcred import __version__
-from microcred.cli.common import UsageError, field_errors, one_line
+from microcred.cli.common import EXIT_CODES, UsageError, field_errors, one_line
 from microcred.cli.credentials import add_credential_commands
 from microcred.cli.inspect import add_inspect_command
 from microcred.cli.keys import add_key_commands
@@ -40,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     """The `microcred` parser with every command group registered, in `--help` order."""
-    parser = _Parser(prog="microcred", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="microcred", description=__doc__.splitlines()[0], epilog=EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"microcred {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     add_key_commands(commands)
