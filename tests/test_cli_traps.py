@@ -268,3 +268,25 @@ def test_an_unknown_context_is_named_once_with_the_flag_that_serves_it(
         "'https://example.org/ctx': not bundled and no loader serves it\n" in out
     )
     assert "  hint: serve the context from a file with --context URL=FILE\n" in out
+
+
+def test_a_pem_key_file_signs_with_its_password_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = KeyPair.generate("P-256")
+    pem = tmp_path / "issuer.pem"
+    pem.write_bytes(key.to_pem(password="s3cret"))
+    vc = tmp_path / "vc.json"
+    monkeypatch.delenv("MICROCRED_KEY_PASSWORD", raising=False)
+    code, _, err = run(capsys, "issue", str(EXAMPLE), "--key", str(pem), "-o", str(vc))
+    assert code == 2
+    assert err == (
+        f"microcred: {pem}: this PEM private key is encrypted: give its password"
+        " (set MICROCRED_KEY_PASSWORD)\n"
+    )
+    monkeypatch.setenv("MICROCRED_KEY_PASSWORD", "s3cret")
+    assert run(capsys, "issue", str(EXAMPLE), "--key", str(pem), "-o", str(vc))[0] == 0
+    issued = json.loads(vc.read_text())
+    assert issued["issuer"]["id"] == key.did  # the suite followed the key: ecdsa-rdfc-2019
+    assert issued["proof"]["cryptosuite"] == "ecdsa-rdfc-2019"
+    assert run(capsys, "verify", str(vc))[0] == 0

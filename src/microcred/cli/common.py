@@ -41,6 +41,7 @@ __all__ = [
     "EXIT_CODES",
     "EXIT_NOT_VERIFIED",
     "EXIT_OK",
+    "KEY_PASSWORD_VARIABLE",
     "STDIO",
     "UsageError",
     "add_status_options",
@@ -222,9 +223,22 @@ def progress_bar(total: int, out: TextIO) -> Any:
     return draw
 
 
+KEY_PASSWORD_VARIABLE = "MICROCRED_KEY_PASSWORD"
+"""The environment variable holding the password of an encrypted PEM key file (never argv)."""
+
+
 def load_key(path: str) -> KeyPair:
-    """The key pair of a key file; a malformed secret is reported without any of its text."""
-    data = read_object(path)
+    """The key pair of a key file (`microcred keygen`) or of a PEM private key (PKCS#8 or
+    SEC1; encrypted with the password in $MICROCRED_KEY_PASSWORD); a malformed secret is
+    reported without any of its text."""
+    raw = read_bytes(path)
+    if raw.lstrip().startswith(b"-----BEGIN"):
+        try:
+            return KeyPair.from_pem(raw, os.environ.get(KEY_PASSWORD_VARIABLE) or None)
+        except MicrocredError as error:  # pyca's messages never quote key material
+            hint = f" (set {KEY_PASSWORD_VARIABLE})" if "password" in error.message else ""
+            raise UsageError(f"{path}: {error.message}{hint}") from None
+    data = read_object(path, raw)
     secret = data.get("secretKeyMultibase")
     if not isinstance(secret, str):
         raise UsageError(f"{path} is not a microcred key file (no secretKeyMultibase)")

@@ -218,7 +218,10 @@ def add_credential_commands(commands: Any) -> None:
         help="--journal: an item's idempotency key is this input field (default: line number)",
     )
     issue.add_argument(
-        "--key", required=True, help="key file from `microcred keygen` (edc: PEM or PKCS#12)"
+        "--key",
+        required=True,
+        help="key file from `microcred keygen`, or a PEM private key (password in"
+        " $MICROCRED_KEY_PASSWORD); edc: PEM or PKCS#12 with its certificate",
     )
     issue.add_argument(
         "--suite",
@@ -258,7 +261,9 @@ def add_credential_commands(commands: Any) -> None:
         "sign", help="add a Data Integrity proof to any JSON-LD document", epilog=EXIT_CODES
     )
     sign.add_argument("input", help="a JSON-LD document with an @context; - reads stdin")
-    sign.add_argument("--key", required=True)
+    sign.add_argument(
+        "--key", required=True, help="key file from `microcred keygen`, or a PEM private key"
+    )
     sign.add_argument(
         "--suite",
         choices=suites,
