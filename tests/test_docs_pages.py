@@ -44,3 +44,10 @@ def test_every_block_of_testing_md_runs(monkeypatch: pytest.MonkeyPatch) -> None
     assert lines[1] == "('tampered-name.json', False, ['PROOF_VERIFICATION_ERROR'])"
     assert lines[2] == "warning ['Annex I element M6 (learning outcomes) is missing']"
     assert lines[3] == "failed ['M1', 'M2', 'M3']" and lines[4] == "16"
+
+
+def test_every_block_of_the_site_s_home_page_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    count, _, namespace = _run("index.md", monkeypatch)
+    assert count == 1
+    credential = namespace["credential"]
+    assert isinstance(credential, dict) and "proof" in credential
