@@ -46,8 +46,8 @@ def signature_length(key_type: KeyType) -> int:
 
 
 def ecdsa_der_to_raw(signature: bytes, key_type: KeyType | str) -> bytes:
-    """An ECDSA signature in DER (`SEQUENCE { r, s }`, what AWS KMS, Azure Key Vault's
-    ES256K-free APIs, OpenSSL and pyca return) as the raw `r || s` Data Integrity and JWS use."""
+    """An ECDSA signature in DER (`SEQUENCE { r, s }`, what AWS KMS, Google Cloud KMS, OpenSSL
+    and pyca return) as the raw `r || s` that Data Integrity and JWS use."""
     kind = parse_key_type(key_type)
     if kind == "Ed25519":
         raise InvalidOptionError("Ed25519 signatures are raw 64 bytes; they have no DER form")
