@@ -4,7 +4,8 @@ The reference pipeline is what pyld-based libraries do for eddsa-rdfc-2022: pyld
 `normalize` (URDNA2015) of the document and of the proof configuration, SHA-256 of each,
 Ed25519 with the same key. Figures are medians per credential after a warm-up; the ratio
 column is reference / microcred. Also: cold start (fresh process -> first verified
-credential), peak RSS, and batch issuance with `issue_many`.
+credential), peak RSS, batch issuance with `issue_many`, and what checking a signer's output
+(verify-after-sign, part of every sign and issue above) costs.
 
     python benchmarks/bench_sign_verify.py [--iterations 1000] [--batch 10000] [--workers 2]
 """
@@ -40,6 +41,7 @@ from microcred.batch import Issued, IssueFailure
 from microcred.bindings.elm import to_credential
 from microcred.jsonld.expand import to_rdf
 from microcred.keys.multibase import decode_base58btc
+from microcred.keys.signing import check_signature
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = json.loads((ROOT / "docs" / "examples" / "microcredential.json").read_text(encoding="utf-8"))
@@ -237,6 +239,13 @@ def other_operations(key: KeyPair, iterations: int) -> None:
             vp, challenge="c-1", domain="verifier.example"
         ),
     }
+    for key_type in ("Ed25519", "P-256"):  # what checked_signer adds to every sign
+        signer = key if key_type == "Ed25519" else KeyPair.generate(key_type)
+        hash_data = hashlib.sha256(b"proof configuration").digest() * 2
+        signature = signer.sign(hash_data)
+        figures[f"verify-after-sign, {key_type}"] = lambda s=signer, sig=signature, h=hash_data: (
+            check_signature(sig, h, public_key=s.public_key, verification_method="did:x#1")
+        )
     for label, action in figures.items():
         print(f"demo     {label:<26} {median_ms(action, iterations):>8.3f} ms")
 

@@ -14,14 +14,24 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "microcred"
 
 LOWER = ("model", "jsonld", "keys", "integrity", "jose", "jades", "status")
-HIGHER = ("verification", "presentation", "display", "cli", "api", "batch", "journal", "bindings")
+HIGHER = (
+    "verification",
+    "presentation",
+    "display",
+    "cli",
+    "api",
+    "batch",
+    "journal",
+    "bindings",
+    "testing",
+)
 LAYERS = (  # README.md "How the code is organised", lowest first
     ("errors", "result", "vcdm", "timestamps", "validity", "strict_json"),
     ("model", "jsonld", "keys", "contexts", "examples"),
     ("integrity", "jose", "jades", "status"),
     ("verification",),
     ("display", "bindings"),
-    ("api", "batch", "journal", "presentation", "cli", "__main__"),
+    ("api", "batch", "journal", "presentation", "cli", "testing", "__main__"),
 )
 
 

@@ -32,7 +32,13 @@ def test_the_benchmark_prints_each_figure() -> None:
         for operation in ("sign", "verify"):
             assert re.search(rf"^{name}\s+{operation}\s+[\d.]+\s+[\d.]+\s+[\d.]+x$", out, re.M)
     assert "verify_presentation of 2" in out and "verify, eddsa-jcs-2022" in out
-    for label in ("verify, vc+jwt", "issue, dc+sd-jwt", "verify, dc+sd-jwt + KB"):
+    for label in (
+        "verify, vc+jwt",
+        "issue, dc+sd-jwt",
+        "verify, dc+sd-jwt + KB",
+        "verify-after-sign, Ed25519",
+        "verify-after-sign, P-256",
+    ):
         assert re.search(rf"^demo\s+{re.escape(label)}\s+[\d.]+ ms$", out, re.M), label
     assert re.search(r"cold start .* \d+ ms with the bytecode cache; \d+ ms compiling", out)
     assert "verified 5/5" in out and "reported failure: item 3: INVALID_MICROCREDENTIAL" in out

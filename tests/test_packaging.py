@@ -1,4 +1,5 @@
-"""The wheel ships what the code reads at run time: contexts, examples, data tables, py.typed."""
+"""The wheel ships what the code reads at run time: contexts, examples, data tables, py.typed;
+the sdist is the project as a clone has it (tests, docs, benchmarks), built without warnings."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import tomllib
 import zipfile
 from pathlib import Path
@@ -54,6 +56,7 @@ def test_the_wheel_holds_every_data_file(wheel: Path) -> None:
         if p.is_file() and p.suffix in {".json", ".csv"}
     }
     assert expected <= names, sorted(expected - names)
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
 
 
 def test_an_installed_wheel_serves_the_bundled_contexts(wheel: Path, tmp_path: Path) -> None:
@@ -88,3 +91,35 @@ def test_an_installed_wheel_serves_the_bundled_contexts(wheel: Path, tmp_path: P
     path, count, url, example = json.loads(done.stdout)
     assert path.startswith(str(target)), "the wheel's copy, not the source tree, was imported"
     assert count >= 10 and url == "https://w3id.org/microcred/v1" and example
+
+
+def test_the_sdist_holds_tests_docs_and_benchmarks_and_builds_without_warnings(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    setuptools_warnings = [
+        line
+        for line in (done.stdout + done.stderr).splitlines()
+        if (line.lower().startswith("warning:") and "Location" not in line)  # pip's index notes
+        or "Warning:" in line
+    ]
+    assert not setuptools_warnings, setuptools_warnings
+    [sdist] = tmp_path.glob("microcred-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+        modes = {m.name.split("/", 1)[1]: m.mode for m in archive.getmembers() if "/" in m.name}
+    on_disk = {
+        path.relative_to(ROOT).as_posix()
+        for folder in ("tests", "docs", "benchmarks")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+    assert on_disk <= names, sorted(on_disk - names)[:5]
+    assert {"CHANGELOG.md", "LICENSE", "README.md", "pyproject.toml"} <= names
+    assert modes[".ci/run"] & 0o111  # executable, as test_readme wants it
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)

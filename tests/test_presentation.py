@@ -238,7 +238,7 @@ def test_self_asserted_credential(holder: KeyPair, issuer: KeyPair) -> None:
         present([foreign], key=holder, challenge=CHALLENGE, domain=DOMAIN, created=CREATED)
     )
     assert not result.verified
-    assert result.credentials[0].result.codes == {"PROOF_VERIFICATION_ERROR"}
+    assert result.credentials[0].result.codes == {"PROOF_MISSING"}
 
 
 def test_verifiable_credential_1_1_is_embedded_as_is(issuer: KeyPair, holder: KeyPair) -> None:

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 from microcred.errors import InvalidMicroCredential, MicrocredError
 from microcred.result import Check, CheckStatus, Problem, VerificationResult
 
+__version__ = "0.1.0"
+"""This release (PEP 440); pyproject.toml and `microcred --version` read it from here."""
+
 if TYPE_CHECKING:
     from microcred.api import issue, sign, sign_jwt, verify, verify_presentation
     from microcred.batch import issue_many
@@ -24,11 +27,12 @@ if TYPE_CHECKING:
     from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
     from microcred.keys.did_jwk import did_jwk, resolve_did_jwk
     from microcred.keys.did_key import VerificationMethod, resolve_did_key
-    from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url, signer_for
+    from microcred.keys.did_web import DidWebResolver, did_web_document, did_web_to_url
     from microcred.keys.https_controller import HttpsControllerResolver
     from microcred.keys.jwt_vc_issuer import JwtVcIssuerResolver
-    from microcred.keys.keypair import KeyPair, PublicKey, Signer
+    from microcred.keys.keypair import KeyPair, KeyType, PublicKey, Signer
     from microcred.keys.resolvers import CachingResolver, chain_resolvers, resolve_offline
+    from microcred.keys.signing import ecdsa_der_to_raw, signer_for
     from microcred.model import (
         Assessment,
         FurtherInformation,
@@ -78,7 +82,7 @@ _LAZY = {
     "DidWebResolver": "microcred.keys.did_web",
     "did_web_document": "microcred.keys.did_web",
     "did_web_to_url": "microcred.keys.did_web",
-    "signer_for": "microcred.keys.did_web",
+    "signer_for": "microcred.keys.signing",
     "present": "microcred.presentation.present",
     "present_sd_jwt": "microcred.presentation.sd_jwt",
     "verify_presentation": "microcred.api",
@@ -94,6 +98,8 @@ _LAZY = {
     "StaticLoader": "microcred.jsonld.loader",
     "chain": "microcred.jsonld.loader",
     "KeyPair": "microcred.keys.keypair",
+    "KeyType": "microcred.keys.keypair",
+    "ecdsa_der_to_raw": "microcred.keys.signing",
     "PublicKey": "microcred.keys.keypair",
     "Signer": "microcred.keys.keypair",
     "IndexAllocator": "microcred.status.bitstring",
@@ -140,6 +146,7 @@ __all__ = [
     "InvalidMicroCredential",
     "JwtVcIssuerResolver",
     "KeyPair",
+    "KeyType",
     "LangText",
     "Learner",
     "LearningOutcome",
@@ -170,6 +177,7 @@ __all__ = [
     "did_jwk",
     "did_web_document",
     "did_web_to_url",
+    "ecdsa_der_to_raw",
     "from_credential",
     "from_ob3",
     "issue",

@@ -123,7 +123,7 @@ def sign(
     document: Mapping[str, Any],
     *,
     key: Signer,
-    cryptosuite: str = "eddsa-rdfc-2022",
+    cryptosuite: str | None = None,
     proof_purpose: str = "assertionMethod",
     created: datetime | None = None,
     expires: datetime | None = None,
@@ -134,7 +134,11 @@ def sign(
     loader: DocumentLoader | None = None,
     cryptosuites: Mapping[str, Cryptosuite] = CRYPTOSUITES,
 ) -> dict[str, Any]:
-    """Add a Data Integrity proof to any JSON-LD document; returns a new dict (DI §4.2-4.3)."""
+    """Add a Data Integrity proof to any JSON-LD document; returns a new dict (DI §4.2-4.3).
+
+    `cryptosuite` defaults to the key's: eddsa-rdfc-2022 (Ed25519), ecdsa-rdfc-2019 (P-256,
+    P-384). The signer's output is verified with its public key before the proof is written:
+    a DER or truncated signature is a `SignerOutputError` naming the fix (docs/keys.md)."""
     return add_proof(
         _json_copy(document),
         signer=key,
@@ -167,7 +171,7 @@ def issue(
     micro_credential: MicroCredential | Mapping[str, Any],
     *,
     key: Signer,
-    cryptosuite: str = ...,
+    cryptosuite: str | None = ...,
     created: datetime | None = ...,
     loader: DocumentLoader | None = ...,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = ...,
@@ -181,7 +185,7 @@ def issue(
     micro_credential: MicroCredential | Mapping[str, Any],
     *,
     key: Signer,
-    cryptosuite: str = ...,
+    cryptosuite: str | None = ...,
     created: datetime | None = ...,
     loader: DocumentLoader | None = ...,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = ...,
@@ -194,7 +198,7 @@ def issue(
     micro_credential: MicroCredential | Mapping[str, Any],
     *,
     key: Signer,
-    cryptosuite: str = "eddsa-rdfc-2022",
+    cryptosuite: str | None = None,
     created: datetime | None = None,
     loader: DocumentLoader | None = None,
     status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
@@ -217,7 +221,7 @@ def issue(
     if holder_key is not None and format != "dc+sd-jwt":
         raise InvalidOptionError("holder_key binds an SD-JWT VC (format='dc+sd-jwt')")
     if format == "dc+sd-jwt":
-        if status is not None or cryptosuite != "eddsa-rdfc-2022" or created is not None:
+        if status is not None or cryptosuite is not None or created is not None:
             raise InvalidOptionError(
                 "status, cryptosuite and created are Data Integrity options; use "
                 "microcred.bindings.eudi.to_sd_jwt_vc for a Token Status List reference"
@@ -225,7 +229,7 @@ def issue(
         from microcred.bindings.eudi import to_sd_jwt_vc  # SD-JWT VC issuers only
 
         return to_sd_jwt_vc(micro_credential, key=key, holder_key=holder_key)
-    if format == "vc+jwt" and (cryptosuite != "eddsa-rdfc-2022" or created is not None):
+    if format == "vc+jwt" and (cryptosuite is not None or created is not None):
         raise InvalidOptionError(
             "cryptosuite and created are Data Integrity options; a vc+jwt takes its "
             "algorithm from the key and its date from validFrom"

@@ -42,6 +42,7 @@ __all__ = [
     "ProofLimitError",
     "ProtectedTermRedefinitionError",
     "SealError",
+    "SignerOutputError",
     "StatusLimitError",
     "StatusListFullError",
     "StatusListLengthError",
@@ -236,6 +237,13 @@ class ProofGenerationError(MicrocredError):
     """A proof cannot be created from the given options (DI §4.2)."""
 
     code: ClassVar[str] = "PROOF_GENERATION_ERROR"
+
+
+class SignerOutputError(ProofGenerationError):
+    """A `Signer` returned no valid signature of the data for its key (not bytes, the wrong
+    length, DER where raw `r || s` is due, or bytes its public key does not verify)."""
+
+    code: ClassVar[str] = "INVALID_SIGNER_OUTPUT"
 
 
 class MalformedProofError(MicrocredError):

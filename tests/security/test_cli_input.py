@@ -320,10 +320,22 @@ def test_keygen_into_a_folder_fails_and_leaves_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keys"], "no temp file left"
 
 
-def test_keygen_into_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_keygen_into_a_missing_folder_makes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "missing" / "key.json"
+    code, out, err = run(capsys, "keygen", "-o", str(target))
+    assert code == 0 and out == "" and err.endswith(f" {target}\n")
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_keygen_under_a_file_fails_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "plain").write_text("x")
+    target = tmp_path / "plain" / "key.json"
     _, err = fails_cleanly(capsys, "keygen", "-o", str(target))
-    assert str(target) in err and not target.parent.exists()
+    assert str(target) in err and (tmp_path / "plain").read_text() == "x"
 
 
 def test_output_onto_a_folder_leaves_no_temp_file(

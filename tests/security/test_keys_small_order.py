@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcred import api
-from microcred.errors import InvalidKeyError
+from microcred.errors import InvalidKeyError, ProofGenerationError
 from microcred.keys.did_key import ResolutionFailure, VerificationMethod, resolve_did_key
 from microcred.keys.did_web import signer_for
 from microcred.keys.keypair import KeyPair, PublicKey
@@ -144,12 +144,15 @@ def test_a_forged_credential_does_not_verify() -> None:
         "credentialSubject": {"id": "did:example:learner", "name": "Forged"},
     }
     method = f"{IDENTITY_DID}#{IDENTITY_DID.removeprefix('did:key:')}"
+    with pytest.raises(ProofGenerationError, match="small order"):  # never signed for it
+        api.sign(credential, key=signer_for(KeyPair.generate("Ed25519"), method))
     signed = api.sign(
         credential,
-        key=signer_for(KeyPair.generate("Ed25519"), method),
+        key=KeyPair.generate("Ed25519"),
         cryptosuite="eddsa-jcs-2022",
         created=datetime(2026, 1, 1, tzinfo=UTC),
     )
+    signed["proof"]["verificationMethod"] = method  # the forger writes the proof by hand
     signed["proof"]["proofValue"] = encode_base58btc(FORGED_SIGNATURE)
     result = api.verify(signed, now=datetime(2026, 6, 1, tzinfo=UTC))
     assert not result.verified

@@ -107,7 +107,7 @@ def _one(found: list[str], where: str) -> str:
 
 
 def _credential(text: str) -> dict[str, Any] | str:
-    if text[:1] in ("{", "[", "\""):  # JSON; anything else is read as a token
+    if text[:1] in ("{", "[", '"'):  # JSON; anything else is read as a token
         value = parse_json(text)
         if not isinstance(value, dict):
             raise MalformedDocumentError("the baked credential is not a JSON object")

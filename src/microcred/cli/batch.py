@@ -24,6 +24,7 @@ from microcred.cli.common import (
     field_errors,
     load_key,
     one_line,
+    progress_bar,
     read_bytes,
     write_atomically,
 )
@@ -32,8 +33,6 @@ from microcred.errors import MalformedDocumentError
 from microcred.strict_json import parse_json
 
 __all__ = ["issue_batch", "parse_lines", "progress_bar", "read_lines", "report_failure"]
-
-_BAR_WIDTH = 30
 
 
 def read_lines(path: str, data: bytes | None = None) -> list[str]:
@@ -63,21 +62,6 @@ def parse_lines(lines: list[str]) -> tuple[list[Any], dict[int, IssueFailure]]:
             failures[index] = IssueFailure(index, "MALFORMED_JSON", "not a JSON object")
         items.append(item if index not in failures else {})
     return items, failures
-
-
-def progress_bar(total: int, out: TextIO) -> Any:
-    """A callback drawing `[#####.....] done/total` in place, or None off a terminal."""
-    if not out.isatty() or total == 0:
-        return None
-
-    def draw(done: int) -> None:
-        filled = _BAR_WIDTH * done // total
-        out.write(f"\r[{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {done}/{total}")
-        if done == total:
-            out.write("\n")
-        out.flush()
-
-    return draw
 
 
 def report_failure(failure: IssueFailure, out: TextIO) -> None:

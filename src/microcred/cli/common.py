@@ -13,32 +13,49 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from microcred import api
-from microcred.errors import FieldError, MalformedDocumentError, MicrocredError, format_path
+from microcred.errors import (
+    FieldError,
+    InvalidDidError,
+    MalformedDocumentError,
+    MicrocredError,
+    format_path,
+)
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
+from microcred.keys.did_key import KeyResolver
+from microcred.keys.did_web import DidWebResolver, did_web_to_url
 from microcred.keys.keypair import KeyPair
-from microcred.result import VerificationResult
+from microcred.keys.resolvers import chain_resolvers, resolve_offline
+from microcred.result import Problem, VerificationResult
 from microcred.status.check import status_dir_loader
 from microcred.strict_json import parse_json
 from microcred.timestamps import parse_timestamp
+from microcred.verification.eu_standard import PROFILES
 
 __all__ = [
+    "EXIT_CODES",
     "EXIT_NOT_VERIFIED",
     "EXIT_OK",
+    "KEY_PASSWORD_VARIABLE",
+    "STDIO",
     "UsageError",
     "add_status_options",
+    "add_verify_options",
+    "announce",
     "context_loader",
+    "did_document_resolver",
     "emit",
     "field_errors",
     "load_key",
     "moment",
     "one_line",
     "print_result",
+    "progress_bar",
     "read_bytes",
     "read_object",
     "status_options",
@@ -47,6 +64,14 @@ __all__ = [
 
 # What a command returns; the codes for errors (usage, broken pipe) belong to `main`.
 EXIT_OK, EXIT_NOT_VERIFIED = 0, 1
+EXIT_CODES = (
+    "exit codes: 0 success (verified), 1 not verified (or an item of a batch failed), "
+    "2 usage error or unreadable input, 141 the reader closed the pipe"
+)
+"""The epilog of every `--help`."""
+_BAR_WIDTH = 30
+STDIO = "-"
+"""A file argument that means standard input (or, for -o, standard output)."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what could break a line
 _JSON_KINDS: dict[type, str] = {
@@ -77,6 +102,7 @@ def field_errors(errors: Sequence[FieldError]) -> str:
 def write_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
     """Write `text` to `path` through a temp file in the same folder, then rename it."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # `-o out/vc.json` makes out/
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
         try:
             os.fchmod(handle, mode)
@@ -92,27 +118,31 @@ def write_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
 
 
 def emit(value: Any, output: str | None, *, mode: int = 0o644) -> None:
-    """`value` as indented JSON, on stdout or (atomically) in the file `output`."""
+    """`value` as indented JSON, on stdout (no `output`, or `-`) or atomically in `output`."""
     text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-    if output is None:
+    if output is None or output == STDIO:
         sys.stdout.write(text)
     else:
         write_atomically(Path(output), text, mode=mode)
 
 
 def read_bytes(path: str) -> bytes:
-    """The bytes of the file at `path`; a file that cannot be read is a usage error."""
+    """The bytes of the file at `path` (standard input for `-`); a file that cannot be read is
+    a usage error."""
+    if path == STDIO:
+        return sys.stdin.buffer.read()
     try:
         return Path(path).read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
 
 
-def read_object(path: str) -> dict[str, Any]:
-    """The JSON object in the file at `path`, read with the strict reader: every JSON input of
-    the command line (credentials, keys, contexts, lists, DID documents) is one."""
+def read_object(path: str, data: bytes | None = None) -> dict[str, Any]:
+    """The JSON object in the file at `path` (or in `data`, its bytes), read with the strict
+    reader: every JSON input of the command line (credentials, keys, contexts, lists, DID
+    documents) is one."""
     try:
-        value = parse_json(read_bytes(path))
+        value = parse_json(read_bytes(path) if data is None else data)
     except MalformedDocumentError as error:
         raise MalformedDocumentError(f"{path}: {error.message}", path=error.path) from None
     if not isinstance(value, dict):
@@ -133,7 +163,7 @@ def read_credential(path: str) -> dict[str, Any] | str:
         except MalformedDocumentError as error:
             raise MalformedDocumentError(f"{path}: {error.message}") from None
     if data.lstrip()[:1] in (b"{", b"[", b'"') or not data.strip():
-        return read_object(path)
+        return read_object(path, data)
     try:
         return data.decode("ascii").strip()
     except UnicodeDecodeError:
@@ -141,16 +171,82 @@ def read_credential(path: str) -> dict[str, Any] | str:
 
 
 def emit_token(token: str, output: str | None) -> None:
-    """A compact JWS on one line, on stdout or (atomically) in the file `output`."""
-    if output is None:
+    """A compact JWS on one line, on stdout (no `output`, or `-`) or atomically in `output`."""
+    if output is None or output == STDIO:
         sys.stdout.write(token + "\n")
     else:
         write_atomically(Path(output), token + "\n")
 
 
+def announce(output: str | None, what: str) -> None:
+    """The one line a command writes on stderr after writing a file: what, and where."""
+    if output is not None and output != STDIO:
+        sys.stderr.write(one_line(f"microcred: {what} {output}") + "\n")
+
+
+def did_document_resolver(paths: Sequence[str]) -> KeyResolver:
+    """did:key and did:jwk, plus did:web served from DID document files (each read as if
+    fetched from the URL of its id): what `--did-document FILE` gives."""
+    pages = {}
+    for path in paths:
+        did: Any = read_object(path).get("id")
+        try:
+            pages[did_web_to_url(did)] = read_bytes(path)
+        except InvalidDidError:
+            raise UsageError(f"{path} is not a did:web DID document (its id: {did!r})") from None
+    if not pages:
+        return resolve_offline
+    return chain_resolvers(resolve_offline, DidWebResolver(pages.__getitem__))
+
+
+def add_verify_options(parser: argparse.ArgumentParser) -> None:
+    """`--did-document` and `--profile`, shared by verify and verify-presentation."""
+    parser.add_argument(
+        "--did-document",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a did:web DID document, used as if fetched from its URL (repeatable)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="default",
+        help="eu-microcredential: a missing Annex I element fails instead of warning",
+    )
+
+
+def progress_bar(total: int, out: TextIO) -> Any:
+    """A callback drawing `[#####.....] done/total` in place, or None off a terminal."""
+    if not out.isatty() or total == 0:
+        return None
+
+    def draw(done: int) -> None:
+        filled = _BAR_WIDTH * done // total
+        out.write(f"\r[{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {done}/{total}")
+        if done == total:
+            out.write("\n")
+        out.flush()
+
+    return draw
+
+
+KEY_PASSWORD_VARIABLE = "MICROCRED_KEY_PASSWORD"
+"""The environment variable holding the password of an encrypted PEM key file (never argv)."""
+
+
 def load_key(path: str) -> KeyPair:
-    """The key pair of a key file; a malformed secret is reported without any of its text."""
-    data = read_object(path)
+    """The key pair of a key file (`microcred keygen`) or of a PEM private key (PKCS#8 or
+    SEC1; encrypted with the password in $MICROCRED_KEY_PASSWORD); a malformed secret is
+    reported without any of its text."""
+    raw = read_bytes(path)
+    if raw.lstrip().startswith(b"-----BEGIN"):
+        try:
+            return KeyPair.from_pem(raw, os.environ.get(KEY_PASSWORD_VARIABLE) or None)
+        except MicrocredError as error:  # pyca's messages never quote key material
+            hint = f" (set {KEY_PASSWORD_VARIABLE})" if "password" in error.message else ""
+            raise UsageError(f"{path}: {error.message}{hint}") from None
+    data = read_object(path, raw)
     secret = data.get("secretKeyMultibase")
     if not isinstance(secret, str):
         raise UsageError(f"{path} is not a microcred key file (no secretKeyMultibase)")
@@ -188,12 +284,7 @@ def moment(value: str | None, flag: str) -> datetime | None:
     return found
 
 
-def add_status_options(
-    parser: argparse.ArgumentParser,
-    *,
-    required: bool = False,
-    allow_flag: str = "--allow-indeterminate-status",
-) -> None:
+def add_status_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
     """The status options of every command that verifies: where the lists are, the policy,
     and the status authorities the user trusts."""
     parser.add_argument(
@@ -203,10 +294,16 @@ def add_status_options(
         help="status list credentials, one file per URL (see `microcred status create -o DIR`)",
     )
     parser.add_argument(
-        allow_flag,
+        "--allow-indeterminate-status",
         dest="allow_indeterminate",
         action="store_true",
         help="a status that cannot be decided warns instead of failing (revoked still fails)",
+    )
+    parser.add_argument(  # the old name of `status check`'s flag, still read, not shown
+        "--allow-indeterminate",
+        dest="allow_indeterminate",
+        action="store_true",
+        help=argparse.SUPPRESS,
     )
     parser.add_argument(
         "--status-authority",
@@ -235,8 +332,33 @@ def print_result(result: VerificationResult, out: TextIO) -> None:
         note = "; ".join(p.code for p in check.problems) or "; ".join(
             w.code for w in check.warnings
         )
-        out.write(f"  {check.name:<12} {check.status.value:<14} {note}\n")
+        out.write(f"  {check.name:<12} {check.status.value:<14} {note}".rstrip() + "\n")
     for problem in result.problems:
         out.write(f"  problem: {problem}\n")
     for warning in result.warnings:
         out.write(f"  warning: {warning}\n")
+    found = (*result.problems, *result.warnings)
+    for applies, hint in _HINTS:
+        if any(applies(problem) for problem in found):
+            out.write(f"  hint: {hint}\n")
+
+
+_HINTS: tuple[tuple[Callable[[Problem], bool], str], ...] = (
+    (
+        lambda p: p.code == "STATUS_RETRIEVAL_ERROR" and "loader" in p.message,
+        "give the status lists with --status-dir DIR (`microcred status create -o DIR/`)",
+    ),
+    (
+        lambda p: p.code == "METHOD_NOT_SUPPORTED" and "did:web" in p.message,
+        "give the issuer's DID document with --did-document FILE",
+    ),
+    (
+        lambda p: p.code == "UNKNOWN_CONTEXT",
+        "serve the context from a file with --context URL=FILE",
+    ),
+    (
+        lambda p: "trust anchor" in p.message,
+        "name a certificate you trust with --trust-anchor FILE (PEM or DER)",
+    ),
+)
+"""The command-line flag that answers a problem the library states in its own terms."""

@@ -18,11 +18,15 @@ from typing import Any
 
 from microcred import api
 from microcred.cli.common import (
+    EXIT_CODES,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     UsageError,
     add_status_options,
+    add_verify_options,
+    announce,
     context_loader,
+    did_document_resolver,
     emit,
     emit_token,
     load_key,
@@ -108,12 +112,14 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             else:
                 token = api.issue(document, key=key, status=status, format="vc+jwt")
             emit_token(token, args.output)
+            announce(args.output, "wrote the credential to")
             return EXIT_OK
         ob3 = args.format == "ob3"
         signed = api.issue(
             document, key=key, cryptosuite=args.suite, status=status, format="ob3" if ob3 else "vc"
         )
     emit(signed, args.output)
+    announce(args.output, "wrote the credential to")
     return EXIT_OK
 
 
@@ -125,6 +131,13 @@ def _holder_key(path: str) -> PublicKey:
 
 def _cmd_sign(args: argparse.Namespace) -> int:
     document = read_object(args.input)
+    if "@context" not in document:
+        hint = (
+            "it is micro-credential input: use `microcred issue FILE --key KEY`"
+            if "learningOutcomes" in document
+            else "sign takes a JSON-LD document"
+        )
+        raise UsageError(f"{args.input} has no @context: {hint}")
     signed = api.sign(
         document,
         key=load_key(args.key),
@@ -132,6 +145,7 @@ def _cmd_sign(args: argparse.Namespace) -> int:
         loader=context_loader(args.context),
     )
     emit(signed, args.output)
+    announce(args.output, "signed the document to")
     return EXIT_OK
 
 
@@ -150,6 +164,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         read_credential(args.input),
         now=now,
         loader=context_loader(args.context),
+        resolver=did_document_resolver(args.did_document),
+        profile=args.profile,
         trust_anchors=anchors or None,
         challenge=args.nonce,
         domain=args.audience,
@@ -179,9 +195,13 @@ def add_credential_commands(commands: Any) -> None:
     """Register `issue`, `sign`, `verify` and `demo` on the `microcred` sub-command parser."""
     suites = sorted(CRYPTOSUITES)
 
-    issue = commands.add_parser("issue", help="issue a signed micro-credential from model JSON")
+    issue = commands.add_parser(
+        "issue", help="issue a signed micro-credential from model JSON", epilog=EXIT_CODES
+    )
     issue.add_argument(
-        "input", nargs="?", help="micro-credential JSON (see docs/examples/microcredential.json)"
+        "input",
+        nargs="?",
+        help="micro-credential JSON (see docs/examples/microcredential.json); - reads stdin",
     )
     issue.add_argument(
         "--batch", metavar="FILE", help="JSON Lines, one micro-credential per line (needs -o)"
@@ -201,9 +221,16 @@ def add_credential_commands(commands: Any) -> None:
         help="--journal: an item's idempotency key is this input field (default: line number)",
     )
     issue.add_argument(
-        "--key", required=True, help="key file from `microcred keygen` (edc: PEM or PKCS#12)"
+        "--key",
+        required=True,
+        help="key file from `microcred keygen`, or a PEM private key (password in"
+        " $MICROCRED_KEY_PASSWORD); edc: PEM or PKCS#12 with its certificate",
     )
-    issue.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    issue.add_argument(
+        "--suite",
+        choices=suites,
+        help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+    )
     issue.add_argument(
         "--format",
         default="vc",
@@ -230,20 +257,30 @@ def add_credential_commands(commands: Any) -> None:
     )
     issue.add_argument("--status-purpose", help="--status-list: which of its purposes")
     issue.add_argument("--status-index", type=int, help="--status-list: this index, not random")
-    issue.add_argument("-o", "--output", help="file to write (default: stdout)")
+    issue.add_argument("-o", "--output", help="file to write, folders made (default: stdout)")
     issue.set_defaults(run=_cmd_issue)
 
-    sign = commands.add_parser("sign", help="add a Data Integrity proof to any JSON-LD document")
-    sign.add_argument("input")
-    sign.add_argument("--key", required=True)
-    sign.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+    sign = commands.add_parser(
+        "sign", help="add a Data Integrity proof to any JSON-LD document", epilog=EXIT_CODES
+    )
+    sign.add_argument("input", help="a JSON-LD document with an @context; - reads stdin")
+    sign.add_argument(
+        "--key", required=True, help="key file from `microcred keygen`, or a PEM private key"
+    )
+    sign.add_argument(
+        "--suite",
+        choices=suites,
+        help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+    )
     sign.add_argument("--context", action="append", default=[], metavar="URL=FILE")
-    sign.add_argument("-o", "--output")
+    sign.add_argument("-o", "--output", help="file to write, folders made (default: stdout)")
     sign.set_defaults(run=_cmd_sign)
 
-    verify = commands.add_parser("verify", help="verify a credential offline")
+    verify = commands.add_parser("verify", help="verify a credential offline", epilog=EXIT_CODES)
     verify.add_argument(
-        "input", nargs="?", help="a credential: JSON, or a file holding one compact JWS"
+        "input",
+        nargs="?",
+        help="a credential: JSON, or a file holding one compact JWS; - reads stdin",
     )
     verify.add_argument(
         "--batch",
@@ -270,6 +307,7 @@ def add_credential_commands(commands: Any) -> None:
         metavar="FILE",
         help="sealed EDCs: a trusted certificate (PEM or DER); without one a seal is untrusted",
     )
+    add_verify_options(verify)
     add_status_options(verify)
     verify.set_defaults(run=_cmd_verify)
 

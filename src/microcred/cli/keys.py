@@ -6,7 +6,7 @@ import argparse
 import os
 from typing import Any
 
-from microcred.cli.common import EXIT_OK, UsageError, emit
+from microcred.cli.common import EXIT_OK, UsageError, announce, emit
 from microcred.keys.keypair import KeyPair
 
 __all__ = ["add_key_commands"]
@@ -28,6 +28,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     if args.output is not None and not args.force and os.path.lexists(args.output):
         raise UsageError(f"{args.output} already exists: pass --force to overwrite it")
     emit(_key_file(KeyPair.generate(args.type)), args.output, mode=0o600)
+    announce(args.output, "wrote a new key (file mode 0600) to")
     return EXIT_OK
 
 

@@ -1,10 +1,11 @@
 """The `microcred` command: issue and verify EU micro-credentials offline.
 
 Sub-commands: keygen, issue (one or --batch), sign, verify, demo, status, present,
-verify-presentation, inspect. Exit codes: 0 success / verified, 1 not verified, 2 usage error or
-unreadable input (reported as one line on stderr, never a traceback), 141 the reader closed the
-pipe. JSON input is read strictly (`microcred.strict_json`) and must be a JSON object. Output
-files are written atomically (temp file + rename), so a failed command leaves none.
+verify-presentation, inspect, conformance. Exit codes: 0 success / verified, 1 not verified,
+2 usage error or unreadable input (reported as one line on stderr, never a traceback), 141 the
+reader closed the pipe. JSON input is read strictly (`microcred.strict_json`) and must be a
+JSON object. Output files are written atomically (temp file + rename), so a failed command
+leaves none.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from microcred.cli.common import UsageError, field_errors, one_line
+from microcred import __version__
+from microcred.cli.common import EXIT_CODES, UsageError, field_errors, one_line
+from microcred.cli.conformance import add_conformance_command
 from microcred.cli.credentials import add_credential_commands
 from microcred.cli.inspect import add_inspect_command
 from microcred.cli.keys import add_key_commands
@@ -39,13 +42,15 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     """The `microcred` parser with every command group registered, in `--help` order."""
-    parser = _Parser(prog="microcred", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="microcred", description=__doc__.splitlines()[0], epilog=EXIT_CODES)
+    parser.add_argument("--version", action="version", version=f"microcred {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     add_key_commands(commands)
     add_credential_commands(commands)
     add_status_commands(commands)
     add_presentation_commands(commands)
     add_inspect_command(commands)
+    add_conformance_command(commands)
     return parser
 
 

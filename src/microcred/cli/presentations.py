@@ -16,26 +16,24 @@ from typing import Any
 
 from microcred import present, verify_presentation
 from microcred.cli.common import (
+    EXIT_CODES,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     UsageError,
     add_status_options,
+    add_verify_options,
+    announce,
     context_loader,
+    did_document_resolver,
     emit,
     emit_token,
     load_key,
     moment,
     print_result,
-    read_bytes,
     read_credential,
-    read_object,
     status_options,
 )
-from microcred.errors import InvalidDidError
 from microcred.integrity.cryptosuites import CRYPTOSUITES
-from microcred.keys.did_key import KeyResolver, resolve_did_key
-from microcred.keys.did_web import DidWebResolver, did_web_to_url
-from microcred.keys.resolvers import chain_resolvers
 from microcred.verification.presentation_result import PresentationResult
 
 __all__ = ["add_presentation_commands", "print_presentation_result"]
@@ -62,6 +60,7 @@ def _present_sd_jwt(args: argparse.Namespace, credentials: list[Any]) -> int:
         audience=args.domain[0],
     )
     emit_token(token, args.output)
+    announce(args.output, "wrote the SD-JWT presentation to")
     return EXIT_OK
 
 
@@ -77,26 +76,13 @@ def _cmd_present(args: argparse.Namespace) -> int:
     }
     if args.format == "vp+jwt":
         emit_token(present(credentials, **options, format="vp+jwt"), args.output)
-        return EXIT_OK
-    vp = present(
-        credentials, **options, cryptosuite=args.suite, loader=context_loader(args.context)
-    )
-    emit(vp, args.output)
+    else:
+        vp = present(
+            credentials, **options, cryptosuite=args.suite, loader=context_loader(args.context)
+        )
+        emit(vp, args.output)
+    announce(args.output, f"wrote the {args.format} presentation to")
     return EXIT_OK
-
-
-def _did_web_resolver(paths: list[str]) -> KeyResolver:
-    """did:key, plus did:web served from DID document files (each at the URL of its id)."""
-    pages = {}
-    for path in paths:
-        did: Any = read_object(path).get("id")
-        try:
-            pages[did_web_to_url(did)] = read_bytes(path)
-        except InvalidDidError:
-            raise UsageError(f"{path} is not a did:web DID document (its id: {did!r})") from None
-    if not pages:
-        return resolve_did_key
-    return chain_resolvers(resolve_did_key, DidWebResolver(pages.__getitem__))
 
 
 def print_presentation_result(result: PresentationResult, out: Any) -> None:
@@ -121,7 +107,8 @@ def _cmd_verify_presentation(args: argparse.Namespace) -> int:
         domain=_domain(args.domain),
         now=now,
         loader=context_loader(args.context),
-        resolver=_did_web_resolver(args.did_document),
+        resolver=did_document_resolver(args.did_document),
+        profile=args.profile,
         **status_options(args),
     )
     if args.json:
@@ -136,14 +123,20 @@ def add_presentation_commands(commands: Any) -> None:
     context_help = "serve a context from a file"
     domain_help = "the verifier's domain (repeat for a set of domains)"
 
-    make = commands.add_parser("present", help="sign a presentation of credentials for a verifier")
+    make = commands.add_parser(
+        "present", help="sign a presentation of credentials for a verifier", epilog=EXIT_CODES
+    )
     make.add_argument(
         "credentials", nargs="+", metavar="credential", help="credential JSON or vc+jwt files"
     )
     make.add_argument("--key", required=True, help="the holder's key file (`microcred keygen`)")
     make.add_argument("--challenge", required=True, help="the verifier's one-time challenge")
     make.add_argument("--domain", action="append", default=[], help=domain_help)
-    make.add_argument("--suite", default="eddsa-rdfc-2022", choices=sorted(CRYPTOSUITES))
+    make.add_argument(
+        "--suite",
+        choices=sorted(CRYPTOSUITES),
+        help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+    )
     make.add_argument("--id", help="the presentation's id (a URL, e.g. urn:uuid:...)")
     make.add_argument(
         "--context", action="append", default=[], metavar="URL=FILE", help=context_help
@@ -165,7 +158,9 @@ def add_presentation_commands(commands: Any) -> None:
     make.set_defaults(run=_cmd_present)
 
     check = commands.add_parser(
-        "verify-presentation", help="verify a presentation and every credential in it, offline"
+        "verify-presentation",
+        help="verify a presentation and every credential in it, offline",
+        epilog=EXIT_CODES,
     )
     check.add_argument("input")
     check.add_argument("--challenge", required=True, help="the challenge you gave the holder")
@@ -175,12 +170,6 @@ def add_presentation_commands(commands: Any) -> None:
     check.add_argument(
         "--context", action="append", default=[], metavar="URL=FILE", help=context_help
     )
-    check.add_argument(
-        "--did-document",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a did:web DID document, used as if fetched from its URL (repeatable)",
-    )
+    add_verify_options(check)
     add_status_options(check)
     check.set_defaults(run=_cmd_verify_presentation)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import os
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -20,10 +21,12 @@ from typing import Any
 
 from microcred import api
 from microcred.cli.common import (
+    EXIT_CODES,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     UsageError,
     add_status_options,
+    announce,
     emit,
     load_key,
     moment,
@@ -59,9 +62,16 @@ def _cmd_create(args: argparse.Namespace) -> int:
         ttl=args.ttl,
     )
     output = args.output
-    if output is not None and Path(output).is_dir():
-        output = str(Path(output) / status_file_name(args.url))
+    if output is not None and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
+        output = str(Path(output) / status_file_name(args.url))  # the folder is made if new
     emit(api.sign(unsigned, key=key, cryptosuite=args.suite), output)
+    announce(output, f"wrote the status list of {args.url} to")
+    return EXIT_OK
+
+
+def _cmd_path(args: argparse.Namespace) -> int:
+    """The file of a status folder that holds the list published at URL."""
+    sys.stdout.write(str(Path(args.status_dir) / status_file_name(args.url)) + "\n")
     return EXIT_OK
 
 
@@ -93,7 +103,9 @@ def _update(args: argparse.Namespace, value: int) -> int:
         **document["credentialSubject"],
         "encodedList": status_list.encode(),
     }
-    emit(api.sign(unsigned, key=key, cryptosuite=args.suite), args.output or args.list)
+    output = args.output or args.list
+    emit(api.sign(unsigned, key=key, cryptosuite=args.suite), output)
+    announce(output, f"set entry {args.index} to {value} and signed the list again in")
     return EXIT_OK
 
 
@@ -221,9 +233,8 @@ def _entry_line(entry: EntryStatus) -> str:
     where = f"{entry.status_list}#{entry.index}" if entry.status_list is not None else "-"
     note = entry.problem.code if entry.problem else (entry.message or "")
     purpose = entry.purpose or "-"
-    return (
-        f"  {format_path(entry.path):<22} {purpose:<11} {entry.verdict.value:<14} {where} {note}\n"
-    )
+    row = f"  {format_path(entry.path):<22} {purpose:<11} {entry.verdict.value:<14} {where} {note}"
+    return row.rstrip() + "\n"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -249,7 +260,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def add_status_commands(commands: Any) -> None:
     """Register `status create|set|clear|check` on the `microcred` sub-command parser."""
-    status = commands.add_parser("status", help="Bitstring Status Lists: create, set, check")
+    status = commands.add_parser(
+        "status", help="Bitstring Status Lists: create, set, check", epilog=EXIT_CODES
+    )
     actions = status.add_subparsers(dest="status_command", required=True)
     suites = sorted(CRYPTOSUITES)
 
@@ -265,9 +278,16 @@ def add_status_commands(commands: Any) -> None:
     create.add_argument("--status-size", type=int, default=1, help="bits per entry (default 1)")
     create.add_argument("--valid-until", help="end of validity (ISO 8601 with time zone)")
     create.add_argument("--ttl", type=int, help="time to live in milliseconds")
-    create.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
     create.add_argument(
-        "-o", "--output", help="file, or folder (file named by URL, see status_file_name)"
+        "--suite",
+        choices=suites,
+        help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+    )
+    create.add_argument(
+        "-o",
+        "--output",
+        help="file, or folder (ending in /, made if new): the file is named by the URL, see"
+        " `microcred status path URL`",
     )
     create.set_defaults(run=_cmd_create)
 
@@ -280,15 +300,27 @@ def add_status_commands(commands: Any) -> None:
         update.add_argument("index", type=int, help="statusListIndex of the entry")
         update.add_argument("--key", required=True, help="the list issuer's key file")
         update.add_argument("--status-size", type=int, default=1, help="bits per entry")
-        update.add_argument("--suite", default="eddsa-rdfc-2022", choices=suites)
+        update.add_argument(
+            "--suite",
+            choices=suites,
+            help="default: eddsa-rdfc-2022 (Ed25519 keys), ecdsa-rdfc-2019 (P-256, P-384)",
+        )
         update.add_argument("-o", "--output", help="write here instead of the list file")
         if name == "set":
             update.add_argument("--value", type=int, default=1, help="status value (default 1)")
         update.set_defaults(run=run)
 
+    path = actions.add_parser(
+        "path",
+        help="the file of a status folder that holds the list of a URL (create -o DIR names it)",
+    )
+    path.add_argument("url", help="the list's URL: the statusListCredential of an entry")
+    path.add_argument("--status-dir", default=".", metavar="DIR", help="the folder (default .)")
+    path.set_defaults(run=_cmd_path)
+
     check = actions.add_parser("check", help="the status of a credential, offline")
     check.add_argument("input", help="credential JSON")
-    add_status_options(check, required=True, allow_flag="--allow-indeterminate")
+    add_status_options(check, required=True)
     check.add_argument("--now", help="check as of this date-time (ISO 8601 with time zone)")
     check.add_argument("--json", action="store_true", help="print the status check as JSON")
     check.set_defaults(run=_cmd_check)

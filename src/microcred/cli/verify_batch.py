@@ -4,12 +4,14 @@ Streams: a line is read, verified by one `Verifier` (each issuer key, context an
 list resolved once for the run, `verify_many`) and its verdict written as one JSON line on
 stdout, in input order: `{"line", "id", "verified", "problems"}` (with `--json`, the whole
 result). A line that is not JSON is a failed verdict too, never the end of the run.
+A progress bar is drawn on stderr when it is a terminal (and stdout is not).
 Exit 0 when every line verified, 1 when one did not.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections import deque
@@ -21,8 +23,10 @@ from microcred.cli.common import (
     EXIT_OK,
     UsageError,
     context_loader,
+    did_document_resolver,
     moment,
     one_line,
+    progress_bar,
     read_bytes,
     status_options,
 )
@@ -65,9 +69,14 @@ def verify_batch(args: argparse.Namespace) -> int:
         raise UsageError(
             "give one credential file, or --batch FILE.jsonl (see `microcred verify --help`)"
         )
-    read_bytes(args.batch)  # an unreadable file is a usage error before any output
+    data = read_bytes(args.batch)  # an unreadable file is a usage error before any output
+    lines = data.count(b"\n") + (not data.endswith(b"\n") and bool(data))
+    # a bar on a terminal's stderr, unless the verdicts themselves scroll by on it
+    draw = progress_bar(lines, sys.stderr) if not sys.stdout.isatty() else None
     verifier = Verifier(
         loader=context_loader(args.context),
+        resolver=did_document_resolver(args.did_document),
+        profile=args.profile,
         trust_anchors=[read_bytes(path) for path in args.trust_anchor] or None,
         **status_options(args),
     )
@@ -75,7 +84,7 @@ def verify_batch(args: argparse.Namespace) -> int:
     unreadable: dict[int, str] = {}
     total = passed = 0
     seen: deque[Any] = deque()
-    with open(args.batch, "rb") as source:
+    with io.BytesIO(data) as source:  # already read: `-` (standard input) works too
         results = verifier.verify_many(_remember(_documents(source, unreadable), seen), now=now)
         for number, result in enumerate(results, 1):
             document = seen.popleft()
@@ -87,6 +96,8 @@ def verify_batch(args: argparse.Namespace) -> int:
                 passed += result.verified
             sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
             total += 1
+            if draw is not None:
+                draw(min(total, lines))
     sys.stderr.write(one_line(f"microcred: verified {passed} of {total} in {args.batch}") + "\n")
     return EXIT_OK if passed == total else EXIT_NOT_VERIFIED
 

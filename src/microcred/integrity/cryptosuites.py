@@ -28,6 +28,7 @@ __all__ = [
     "LEGACY_SUITES",
     "Cryptosuite",
     "DataIntegritySuite",
+    "default_cryptosuite",
     "get_cryptosuite",
 ]
 
@@ -187,6 +188,20 @@ LEGACY_SUITES: Mapping[str, Cryptosuite] = MappingProxyType(
 )
 """Legacy suites: by proof `type` (Ed25519Signature2020 has no `cryptosuite` property) or by
 the `cryptosuite` name a draft used."""
+
+
+_DEFAULT_SUITES: Mapping[str, str] = MappingProxyType(
+    {"Ed25519": "eddsa-rdfc-2022", "P-256": "ecdsa-rdfc-2019", "P-384": "ecdsa-rdfc-2019"}
+)
+
+
+def default_cryptosuite(key_type: str) -> str:
+    """The suite a key signs with when none is named: eddsa-rdfc-2022 for Ed25519 keys,
+    ecdsa-rdfc-2019 for P-256 and P-384 keys (RDFC: ELM credentials are JSON-LD)."""
+    try:
+        return _DEFAULT_SUITES[key_type]
+    except (KeyError, TypeError):
+        raise UnsupportedCryptosuiteError(f"no cryptosuite signs with a {key_type!r} key") from None
 
 
 def get_cryptosuite(name: str, allowed: Mapping[str, Cryptosuite] = CRYPTOSUITES) -> Cryptosuite:

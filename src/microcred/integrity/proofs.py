@@ -24,12 +24,14 @@ from microcred.integrity.cryptosuites import (
     CRYPTOSUITES,
     LEGACY_SUITES,
     Cryptosuite,
+    default_cryptosuite,
     get_cryptosuite,
 )
 from microcred.jsonld.loader import DocumentLoader
 from microcred.jsonld.rdfc import WorkBudget
 from microcred.keys.did_key import KeyResolver, ResolutionFailure
 from microcred.keys.keypair import PublicKey, Signer
+from microcred.keys.signing import checked_signer
 from microcred.result import Problem
 from microcred.timestamps import format_timestamp, parse_timestamp
 from microcred.vcdm import CREDENTIALS_V2, as_list
@@ -118,7 +120,7 @@ def add_proof(
     *,
     signer: Signer,
     loader: DocumentLoader,
-    cryptosuite: str = "eddsa-rdfc-2022",
+    cryptosuite: str | None = None,
     proof_purpose: str = "assertionMethod",
     created: datetime | None = None,
     expires: datetime | None = None,
@@ -129,13 +131,22 @@ def add_proof(
     previous_proof: str | Sequence[str] | None = None,
     cryptosuites: Mapping[str, Cryptosuite] = CRYPTOSUITES,
 ) -> dict[str, Any]:
-    """Add Proof / Add Proof Set/Chain (DI §4.2, §4.3): a new document with one more proof."""
+    """Add Proof / Add Proof Set/Chain (DI §4.2, §4.3): a new document with one more proof.
+
+    `cryptosuite` None follows the key type (`default_cryptosuite`); the signer's output is
+    checked against its public key before the proof is written (`checked_signer`)."""
+    if cryptosuite is None:
+        cryptosuite = default_cryptosuite(signer.key_type)
     suite = get_cryptosuite(cryptosuite, cryptosuites)
     if signer.key_type not in suite.key_types:
+        fitting = sorted(n for n, s in cryptosuites.items() if signer.key_type in s.key_types)
         raise KeyTypeMismatchError(
             f"a {signer.key_type} key cannot sign with {suite.name} "
-            f"(it takes {', '.join(sorted(suite.key_types))})"
+            f"(it takes {', '.join(sorted(suite.key_types))} keys): use "
+            f"{' or '.join(fitting) or 'another key'}, or name no cryptosuite and it follows "
+            "the key type"
         )
+    signer = checked_signer(signer)
     if proof_purpose not in PROOF_PURPOSES:
         raise InvalidOptionError(f"unknown proof purpose {proof_purpose!r}")
     all_proofs = proofs_of(document)

@@ -89,7 +89,8 @@ def key_mismatch(name: str, key: object) -> str | None:
 
 
 def sign(name: str, key: SigningKey, data: bytes) -> bytes:
-    """The JWS Signature of `data` (RFC 7518 §3): PKCS#1 v1.5, PSS or raw `r || s`."""
+    """The JWS Signature of `data` (RFC 7518 §3): PKCS#1 v1.5, PSS or raw `r || s`, verified
+    with the key's public key before it is returned (a faulty key or HSM writes no seal)."""
     if name not in ALGORITHMS:
         raise SealError(f"algorithm {name!r} is not one of {', '.join(ALGORITHMS)}")
     problem = key_mismatch(name, key.public_key())
@@ -97,9 +98,13 @@ def sign(name: str, key: SigningKey, data: bytes) -> bytes:
         raise KeyTypeMismatchError(problem)
     algorithm = ALGORITHMS[name]
     if isinstance(key, rsa.RSAPrivateKey):
-        return key.sign(data, _rsa_padding(algorithm), algorithm.hash())
-    r, s = decode_dss_signature(key.sign(data, ec.ECDSA(algorithm.hash())))
-    return r.to_bytes(algorithm.size, "big") + s.to_bytes(algorithm.size, "big")
+        signature = key.sign(data, _rsa_padding(algorithm), algorithm.hash())
+    else:
+        r, s = decode_dss_signature(key.sign(data, ec.ECDSA(algorithm.hash())))
+        signature = r.to_bytes(algorithm.size, "big") + s.to_bytes(algorithm.size, "big")
+    if not verify_signature(name, key.public_key(), signature, data):  # verify before writing
+        raise SealError(f"the {name} seal signature does not verify with the key's public key")
+    return signature
 
 
 def verify_signature(

@@ -3,7 +3,8 @@ the payload is the document itself, the protected header names `alg`, `kid`, `ty
 
 Any `Signer` works unchanged (KeyPair, HSM, KMS): Ed25519 signs EdDSA, P-256 ES256, P-384
 ES384, each producing the raw signature JWS expects (RFC 7518 §3.4: r || s, not DER); a
-signature of the wrong length is refused before a token is written.
+signature that is DER, of the wrong length or does not verify with the signer's public key
+is refused before a token is written (`microcred.keys.signing`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from microcred.errors import MalformedDocumentError, ProofGenerationError
+from microcred.errors import MalformedDocumentError
 from microcred.jose.algorithms import signing_algorithm
 from microcred.jose.compact import payload_json, serialize_compact
 from microcred.jose.vc_jwt import CLAIM_NAMES
 from microcred.keys.keypair import Signer
-from microcred.keys.multikey import key_encoding
+from microcred.keys.signing import checked_signer
 
 __all__ = ["MediaType", "sign_compact", "sign_jws"]
 
@@ -58,16 +59,5 @@ def sign_jws(payload: Mapping[str, Any], *, key: Signer, typ: str, cty: str | No
     header = {"alg": signing_algorithm(key.key_type), "kid": key.verification_method, "typ": typ}
     if cty is not None:
         header["cty"] = cty
-    size = 64 if key.key_type == "Ed25519" else 2 * key_encoding(key.key_type).secret.length
-
-    def sign(data: bytes) -> bytes:
-        signature = key.sign(data)
-        if not isinstance(signature, bytes) or len(signature) != size:
-            got = len(signature) if isinstance(signature, bytes) else type(signature).__name__
-            raise ProofGenerationError(
-                f"the signer returned {got} bytes; {header['alg']} needs {size} raw bytes "
-                "(ECDSA: r || s, not DER)"
-            )
-        return signature
-
-    return serialize_compact(header, encoded, sign)
+    checked = checked_signer(key)  # wrong length, DER, or not verifying: refused
+    return serialize_compact(header, encoded, checked.sign)

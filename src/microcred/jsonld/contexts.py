@@ -131,7 +131,7 @@ class ActiveContexts:
                 try:
                     self._loader(entry)
                 except MicrocredError as error:
-                    raise Refused(type(error), error.message, where) from None
+                    raise Refused(type(error), error.message, where, original=error) from None
             else:
                 raise Refused(NON_CANONICAL, "a context is a URL or an object", where)
             if entry in found:
@@ -247,7 +247,7 @@ def _context_error(error: BaseException) -> Refused:
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, MicrocredError):
-            return Refused(type(cause), cause.message, ("@context",))
+            return Refused(type(cause), cause.message, ("@context",), original=cause)
         code = getattr(cause, "code", None)
         if code == "protected term redefinition":
             return Refused(

@@ -178,7 +178,10 @@ def _parse_did_key(did: str, url: str) -> tuple[str, PublicKey] | ResolutionFail
         return _failure(url, "INVALID_DID", "a DID is did:<lowercase method>:<method-specific id>")
     method, method_specific_id = match.groups()
     if method != "key":
-        message = f"did:{method} does not resolve offline; pass a KeyResolver that handles it"
+        message = (
+            f"did:{method} does not resolve offline: its key needs a resolver for did:{method}"
+            " (a did:web DID document, docs/presentations.md)"
+        )
         return _failure(url, "METHOD_NOT_SUPPORTED", message)
     if any(char in method_specific_id for char in "/?"):
         return _failure(

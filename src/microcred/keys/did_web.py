@@ -24,7 +24,8 @@ from microcred.keys.controller_document import (
     find_verification_method,
 )
 from microcred.keys.did_key import ResolutionFailure, ResolutionFailureCode, VerificationMethod
-from microcred.keys.keypair import KeyType, PublicKey, Signer
+from microcred.keys.keypair import PublicKey
+from microcred.keys.signing import signer_for  # its old home: `from ...did_web import` works
 
 __all__ = [
     "DidWebResolver",
@@ -175,24 +176,3 @@ def did_web_document(
         "verificationMethod": [method.to_dict()],
         **{name: [method_id] for name in relationships},
     }
-
-
-@dataclass(frozen=True, slots=True)
-class _MethodSigner:
-    key: Signer
-    verification_method: str
-
-    @property
-    def key_type(self) -> KeyType:
-        return self.key.key_type
-
-    def sign(self, data: bytes) -> bytes:
-        return self.key.sign(data)
-
-
-def signer_for(key: Signer, verification_method: str) -> Signer:
-    """`key` signing for another verification method, e.g. `did:web:example.com#key-1`
-    (a KeyPair signs for its did:key by default); the secret never leaves `key`."""
-    if not isinstance(verification_method, str) or "#" not in verification_method:
-        raise InvalidOptionError("a verification method is a DID URL with a #fragment")
-    return _MethodSigner(key, verification_method)

@@ -1,4 +1,4 @@
-"""Ed25519, P-256 and P-384 keys over pyca `cryptography`: Multikey and JWK in and out.
+"""Ed25519, P-256 and P-384 keys over pyca `cryptography`: Multikey, JWK and PEM in and out.
 
 Multikey = multibase base58btc of a multicodec varint header and the raw key (CID 1.0 §2.2.2;
 encoding rules in `microcred.keys.multikey`). Public EC keys are compressed SEC1 points; the
@@ -60,7 +60,10 @@ class Signer(Protocol):
     """Anything that signs for a verification method without exposing its secret key (HSM, KMS).
 
     Ed25519: pure EdDSA (RFC 8032), 64 bytes. P-256/P-384: ECDSA with SHA-256/SHA-384 over
-    `data`, deterministic (RFC 6979), IEEE P1363 `r || s` (64/96 bytes), not DER.
+    `data`, IEEE P1363 `r || s` (64/96 bytes), not DER (`ecdsa_der_to_raw` converts). Every
+    signature is checked against the signer's public key before anything is written: its
+    `public_key` attribute when it has one, else the key its did:key/did:jwk names
+    (`microcred.keys.signing`, docs/keys.md).
     """
 
     @property
@@ -124,6 +127,26 @@ class PublicKey:
         if "d" in jwk:
             _fail("this JWK holds the private member 'd'; use KeyPair.from_jwk for private keys")
         return _public_from_jwk(encoding, jwk)
+
+    @classmethod
+    def from_pem(cls, pem: bytes | str) -> PublicKey:
+        """Read a PEM `-----BEGIN PUBLIC KEY-----` (SubjectPublicKeyInfo), e.g. from a KMS."""
+        from microcred.keys.pem import load_public_key
+
+        return _public_from_pyca(load_public_key(pem))
+
+    @classmethod
+    def from_der(cls, der: bytes) -> PublicKey:
+        """Read a DER SubjectPublicKeyInfo (what AWS KMS GetPublicKey returns)."""
+        from microcred.keys.pem import load_public_key
+
+        return _public_from_pyca(load_public_key(der, der=True))
+
+    def to_pem(self) -> bytes:
+        """The SubjectPublicKeyInfo PEM of this key."""
+        from microcred.keys.pem import public_key_pem
+
+        return public_key_pem(self._key)
 
     @property
     def key_type(self) -> KeyType:
@@ -268,6 +291,19 @@ class KeyPair:
             _fail("the JWK's public members do not match its private member 'd'")
         return pair
 
+    @classmethod
+    def from_pem(cls, pem: bytes | str, password: bytes | str | None = None) -> KeyPair:
+        """Read a PEM private key (PKCS#8 or SEC1; encrypted ones with `password`)."""
+        from microcred.keys.pem import load_private_key
+
+        return cls(load_private_key(pem, password))
+
+    def to_pem(self, password: bytes | str | None = None) -> bytes:
+        """The secret key as PKCS#8 PEM, encrypted when `password` is given. Keep it secret."""
+        from microcred.keys.pem import private_key_pem
+
+        return private_key_pem(self._private, password)
+
     @property
     def public_key(self) -> PublicKey:
         """The public half."""
@@ -354,6 +390,13 @@ def _compressed_point(key: ec.EllipticCurvePublicKey, key_type: KeyType) -> byte
     return bytes([2 | (numbers.y & 1)]) + numbers.x.to_bytes(
         key_encoding(key_type).secret.length, "big"
     )
+
+
+def _public_from_pyca(key: ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey) -> PublicKey:
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return PublicKey("Ed25519", key.public_bytes_raw())
+    key_type = _CURVE_NAMES[key.curve.name]
+    return PublicKey(key_type, _compressed_point(key, key_type))
 
 
 def _public_from_jwk(encoding: KeyEncoding, jwk: Mapping[str, Any]) -> PublicKey:

@@ -87,12 +87,13 @@ class _ResolverChain:
 
     def __call__(self, url: str) -> VerificationMethod | ResolutionFailure:
         first, *others = self.resolvers
-        result = first(url)
+        result = unsupported = first(url)
         for resolver in others:
             if not _not_supported(result):
-                break
+                return result
             result = resolver(url)
-        return result
+        # no resolver handles the method: the first one's words, which name it
+        return unsupported if _not_supported(result) else result
 
 
 def _not_supported(result: VerificationMethod | ResolutionFailure) -> bool:

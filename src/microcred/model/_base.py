@@ -114,8 +114,48 @@ def field_errors(error: ValidationError) -> list[FieldError]:
 
 
 def _field_error(detail: ErrorDetails) -> FieldError:
+    """One error in our words (pydantic's type stays the code); our own messages pass as is."""
     path = tuple(p for p in detail["loc"] if isinstance(p, int) or not p.startswith("["))
-    return FieldError(path, detail["type"], detail["msg"])
+    reword = _MESSAGES.get(detail["type"])
+    message = reword(detail) if reword is not None else detail["msg"]
+    return FieldError(path, detail["type"], message)
+
+
+_KINDS = {str: "a string", int: "a number", float: "a number", bool: "true/false"}
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a message: "a string", "an array", "null", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return _KINDS.get(type(value), f"a {type(value).__name__}")
+
+
+def _too_short(detail: ErrorDetails) -> str:
+    context = detail.get("ctx") or {}
+    least = context.get("min_length", 1)
+    empty = "; this list is empty" if context.get("actual_length") == 0 else ""
+    return f"needs at least {least} entr{'y' if least == 1 else 'ies'}{empty}"
+
+
+_MESSAGES: dict[str, Any] = {
+    "missing": lambda d: "required, but missing (see docs/microcredential.schema.json)",
+    "extra_forbidden": lambda d: (
+        "not an element of the micro-credential input (see docs/microcredential.schema.json)"
+    ),
+    "dict_type": lambda d: f"must be a JSON object, got {_kind(d['input'])}",
+    "model_type": lambda d: f"must be a JSON object, got {_kind(d['input'])}",
+    "list_type": lambda d: f"must be an array, got {_kind(d['input'])}",
+    "tuple_type": lambda d: f"must be an array, got {_kind(d['input'])}",
+    "string_type": lambda d: f"must be a string, got {_kind(d['input'])}",
+    "bool_type": lambda d: f"must be true or false, got {_kind(d['input'])}",
+    "too_short": _too_short,
+}
+"""Our message for a pydantic error type; `FieldError.code` keeps pydantic's type."""
 
 
 class ModelPart(BaseModel):

@@ -35,6 +35,15 @@ __all__ = ["MicroCredential"]
 _IRI: TypeAdapter[str] = TypeAdapter(AbsoluteIRI)
 
 
+_CREDENTIAL_GIVEN = FieldError(
+    (),
+    "credential_not_input",
+    "this is a credential, not micro-credential input: verify it (verify, `microcred verify`), "
+    "or read its model back (from_credential, `microcred inspect --json`)",
+)
+"""What a signed or unsigned VC handed to `issue` gets instead of one error per VC member."""
+
+
 class MicroCredential(ModelPart):
     """An EU micro-credential: the 11 mandatory and 5 optional elements of Annex I.
 
@@ -91,6 +100,8 @@ class MicroCredential(ModelPart):
     def _validated(cls, data: Any, handler: Callable[[Any], Self]) -> Self:
         """Outermost validation step: defaults that depend on other fields, every field,
         then the cross-field rules; any failure becomes one `InvalidMicroCredential`."""
+        if isinstance(data, Mapping) and "@context" in data and "credentialSubject" in data:
+            raise InvalidMicroCredential([_CREDENTIAL_GIVEN])
         try:
             made = handler(data)
         except ValidationError as error:

@@ -8,6 +8,7 @@ checked against the RFC 5646 §2.1 grammar and written in its recommended case (
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -146,7 +147,17 @@ class LangText(Mapping[str, str]):
             return cls._of_checked(_checked(value))
 
         def unwrap(value: Any) -> Any:
-            return dict(value) if isinstance(value, LangText) else value
+            if isinstance(value, LangText):
+                return dict(value)
+            if not isinstance(value, Mapping):  # plain text is the commonest slip
+                text = value[:40] if isinstance(value, str) else "…"
+                example = json.dumps({"en": text}, ensure_ascii=False)
+                raise PydanticCustomError(
+                    "lang_text_type",
+                    "must be a language map (BCP 47 tag -> text) such as {example}",
+                    {"example": example},
+                )
+            return value
 
         text = core_schema.str_schema()
         key = core_schema.no_info_after_validator_function(_valid_tag, text)

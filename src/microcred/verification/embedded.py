@@ -89,7 +89,7 @@ def _checks(
     structure = check_structure(document)
     if not isinstance(document, Mapping):
         return VerificationResult.from_checks([structure])
-    missing = Problem("PROOF_VERIFICATION_ERROR", "the credential carries no proof", ("proof",))
+    missing = Problem("PROOF_MISSING", "the credential carries no proof", ("proof",))
     proof, results = proof_check(document, call, missing=missing)
     contexts = check_contexts(document, call.settings.loader, results)
     issuer = check_issuer(document, results)
