@@ -132,8 +132,8 @@ DIVERGENT: dict[str, tuple[bool, str, str]] = {
     ),
 }
 NOT_STATED = {  # samples no validator test asserts: our verdict and why
-    "ob30/simple-noproof.json": (INVALID, "PROOF_VERIFICATION_ERROR"),
-    "clr20/simple-noproof.json": (INVALID, "PROOF_VERIFICATION_ERROR"),
+    "ob30/simple-noproof.json": (INVALID, "PROOF_MISSING"),
+    "clr20/simple-noproof.json": (INVALID, "PROOF_MISSING"),
     "clr20/complex.json": (INVALID, "NON_CANONICAL_FORM"),
     "clr20/simple_old_safesigned.json": (INVALID, "UNKNOWN_CONTEXT"),
 }

@@ -10,6 +10,7 @@ from typing import Any
 from microcred import (
     HttpsControllerResolver,
     KeyPair,
+    PublicKey,
     Verifier,
     present,
     sign,
@@ -35,6 +36,10 @@ class _FragmentSigner:
     @property
     def verification_method(self) -> str:
         return f"{self.controller}#{self.key.public_key.multikey}"
+
+    @property
+    def public_key(self) -> PublicKey:  # signatures are checked before anything is written
+        return self.key.public_key
 
     def sign(self, data: bytes) -> bytes:
         return self.key.sign(data)
