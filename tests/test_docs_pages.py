@@ -51,3 +51,31 @@ def test_every_block_of_the_site_s_home_page_runs(monkeypatch: pytest.MonkeyPatc
     assert count == 1
     credential = namespace["credential"]
     assert isinstance(credential, dict) and "proof" in credential
+
+
+def _run_dedented(page: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict[str, object]]:
+    """Every ```python block of docs/`page`, dedented (some sit inside list items)."""
+    import textwrap
+
+    monkeypatch.chdir(ROOT)
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    namespace: dict[str, object] = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for index, block in enumerate(blocks):
+            code = textwrap.dedent(block)
+            exec(compile(code, f"docs/{page} python block {index}", "exec"), namespace)
+    return len(blocks), namespace
+
+
+def test_every_block_of_jose_md_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    count, namespace = _run_dedented("jose.md", monkeypatch)
+    assert count == 3
+    result = namespace["result"]
+    assert getattr(result, "verified", False) is True  # the vp+jwt of the presentation block
+
+
+def test_every_block_of_eudi_md_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    count, namespace = _run_dedented("eudi.md", monkeypatch)
+    assert count == 2
+    assert namespace["seen"] is not None and "learner" not in namespace["seen"]  # type: ignore[operator]
