@@ -22,7 +22,7 @@ from microcred.cli.common import (
     EXIT_OK,
     UsageError,
     field_errors,
-    load_key,
+    load_signer,
     one_line,
     progress_bar,
     read_bytes,
@@ -79,7 +79,7 @@ def issue_batch(args: argparse.Namespace) -> int:
     if args.key_field is not None:
         raise UsageError("--key-field names the idempotency key of a --journal")
     items, bad_lines = parse_lines(read_lines(args.batch))
-    key = load_key(args.key)
+    key = load_signer(args.key)
     status = None
     if args.status_list is not None:
         status = allocate_status_entries(args, key, len(items)).__getitem__

@@ -29,8 +29,9 @@ from microcred.errors import (
 from microcred.jsonld.loader import BundledLoader, DocumentLoader
 from microcred.keys.did_key import KeyResolver
 from microcred.keys.did_web import DidWebResolver, did_web_to_url
-from microcred.keys.keypair import KeyPair
+from microcred.keys.keypair import KeyPair, Signer
 from microcred.keys.resolvers import chain_resolvers, resolve_offline
+from microcred.keys.signing import signer_for
 from microcred.result import Problem, VerificationResult
 from microcred.status.check import status_dir_loader
 from microcred.strict_json import parse_json
@@ -52,12 +53,14 @@ __all__ = [
     "emit",
     "field_errors",
     "load_key",
+    "load_signer",
     "moment",
     "one_line",
     "print_result",
     "progress_bar",
     "read_bytes",
     "read_object",
+    "signer_did",
     "status_options",
     "write_atomically",
 ]
@@ -258,6 +261,24 @@ def load_key(path: str) -> KeyPair:
             f"{path}: secretKeyMultibase is not a valid secret Multikey ({reason})"
         ) from None
     return KeyPair.from_multikey(secret, data.get("publicKeyMultibase"))  # checks the public key
+
+
+def load_signer(path: str) -> Signer:
+    """What signs with a key file: its key pair, for the verification method the file's `id`
+    names when that is not the did:key one (`microcred keygen --did-web`)."""
+    key = load_key(path)
+    raw = read_bytes(path)
+    method = None if raw.lstrip().startswith(b"-----BEGIN") else read_object(path, raw).get("id")
+    if method is None or method == key.verification_method:
+        return key
+    if not isinstance(method, str) or "#" not in method:
+        raise UsageError(f"{path}: id must be a verification method (a DID URL with #fragment)")
+    return signer_for(key, method)
+
+
+def signer_did(signer: Signer) -> str:
+    """The DID a signer signs for: its verification method without the fragment."""
+    return signer.verification_method.partition("#")[0]
 
 
 def context_loader(pins: Sequence[str]) -> DocumentLoader:

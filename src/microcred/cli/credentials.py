@@ -30,6 +30,7 @@ from microcred.cli.common import (
     emit,
     emit_token,
     load_key,
+    load_signer,
     moment,
     print_result,
     read_bytes,
@@ -99,7 +100,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             raise UsageError("--status-list gives VC 2.0 credentials a status (--format vc)")
         signed = _issue_edc(args)
     else:
-        document, key = read_object(args.input), load_key(args.key)
+        document, key = read_object(args.input), load_signer(args.key)
         status = None
         if args.status_list is not None:
             [status] = allocate_status_entries(args, key, 1)
@@ -140,7 +141,7 @@ def _cmd_sign(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.input} has no @context: {hint}")
     signed = api.sign(
         document,
-        key=load_key(args.key),
+        key=load_signer(args.key),
         cryptosuite=args.suite,
         loader=context_loader(args.context),
     )

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from microcred.batch import IssueFailure, iter_issued
 from microcred.cli.batch import parse_lines, progress_bar, read_lines, report_failure
-from microcred.cli.common import EXIT_NOT_VERIFIED, EXIT_OK, UsageError, load_key, read_bytes
+from microcred.cli.common import EXIT_NOT_VERIFIED, EXIT_OK, UsageError, load_signer, read_bytes
 from microcred.cli.status import StatusTarget, status_target
 from microcred.errors import JournalError
 from microcred.journal import Journal, Promise
@@ -130,7 +130,7 @@ def issue_journaled(args: argparse.Namespace) -> int:
         raise UsageError("--status-index gives one credential its index: not with --batch")
     data = read_bytes(args.batch)
     items, failures = parse_lines(read_lines(args.batch, data))
-    key = load_key(args.key)
+    key = load_signer(args.key)
     target = status_target(args, key) if args.status_list is not None else None
     output = Path(args.output)
     header = {

@@ -28,6 +28,7 @@ from microcred.cli.common import (
     emit,
     emit_token,
     load_key,
+    load_signer,
     moment,
     print_result,
     read_credential,
@@ -69,7 +70,7 @@ def _cmd_present(args: argparse.Namespace) -> int:
     if args.disclose is not None:
         return _present_sd_jwt(args, credentials)
     options: dict[str, Any] = {
-        "key": load_key(args.key),
+        "key": load_signer(args.key),
         "challenge": args.challenge,
         "domain": _domain(args.domain),
         "id": args.id,

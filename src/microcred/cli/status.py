@@ -28,14 +28,15 @@ from microcred.cli.common import (
     add_status_options,
     announce,
     emit,
-    load_key,
+    load_signer,
     moment,
     read_object,
+    signer_did,
     status_options,
 )
 from microcred.errors import MicrocredError, format_path
 from microcred.integrity.cryptosuites import CRYPTOSUITES
-from microcred.keys.keypair import KeyPair
+from microcred.keys.keypair import Signer
 from microcred.result import CheckStatus
 from microcred.status.bitstring import MIN_ENTRIES, IndexAllocator, StatusList
 from microcred.status.check import EntryStatus, status_file_name
@@ -51,11 +52,11 @@ __all__ = [
 
 
 def _cmd_create(args: argparse.Namespace) -> int:
-    key = load_key(args.key)
+    key = load_signer(args.key)
     unsigned = status_list_credential(
         StatusList(args.size, status_size=args.status_size),
         id=args.url,
-        issuer=key.did,
+        issuer=signer_did(key),
         purpose=args.purpose or ["revocation"],
         valid_from=datetime.now(UTC),
         valid_until=moment(args.valid_until, "--valid-until"),
@@ -92,10 +93,10 @@ def _update(args: argparse.Namespace, value: int) -> int:
     """Set one entry of a list credential file and sign the list again (BSL §3.1)."""
     document = read_object(args.list)
     encoded = _encoded_list(document, args.list)
-    key = load_key(args.key)
+    key = load_signer(args.key)
     issuer = _issuer_id(document)
-    if issuer != key.did:
-        raise UsageError(f"the key {key.did} is not the list's issuer {issuer!r}")
+    if issuer != signer_did(key):
+        raise UsageError(f"the key {signer_did(key)} is not the list's issuer {issuer!r}")
     status_list = StatusList.decode(encoded, status_size=args.status_size)
     status_list.set(args.index, value)
     unsigned = {k: v for k, v in document.items() if k != "proof"}
@@ -115,7 +116,7 @@ def allocation_file(list_file: str) -> Path:
     return Path(list_file + ".allocated")
 
 
-def allocate_status_entries(args: argparse.Namespace, key: KeyPair, count: int) -> list[Any]:
+def allocate_status_entries(args: argparse.Namespace, key: Signer, count: int) -> list[Any]:
     """`count` credentialStatus entries on the list in `args.status_list`, at random indexes
     never handed out before (or at `--status-index`), recorded before any credential exists."""
     target = status_target(args, key)
@@ -172,16 +173,16 @@ class StatusTarget:
         return [index]
 
 
-def status_target(args: argparse.Namespace, key: KeyPair) -> StatusTarget:
+def status_target(args: argparse.Namespace, key: Signer) -> StatusTarget:
     """The list in `args.status_list`, checked: it has an id, and `key` issued it."""
     document = read_object(args.status_list)
     length = StatusList.decode(_encoded_list(document, args.status_list)).length
     url, purpose = document.get("id"), _purpose(document, args.status_purpose)
     if not isinstance(url, str) or not url:
         raise UsageError(f"{args.status_list} has no id: the URL credentials point to")
-    if _issuer_id(document) != key.did:
+    if _issuer_id(document) != signer_did(key):
         raise UsageError(
-            f"{args.status_list} is issued by {_issuer_id(document)!r}, not by {key.did}:"
+            f"{args.status_list} is issued by {_issuer_id(document)!r}, not by {signer_did(key)}:"
             " by default verify() trusts only a list from the credential's own issuer"
         )
     return StatusTarget(args.status_list, url, purpose, length)
