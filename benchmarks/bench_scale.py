@@ -161,6 +161,7 @@ def main() -> None:
     parser.add_argument("--verify", type=int, default=10_000)
     parser.add_argument("--cold-runs", type=int, default=11)
     parser.add_argument("--cold-only", action="store_true", help="only the cold-start rows")
+    parser.add_argument("--no-issue", action="store_true", help="cold start and verify only")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -170,6 +171,8 @@ def main() -> None:
     if args.cold_only:
         return
     verify_comparison(args.verify)
+    if args.no_issue:
+        return
     key = KeyPair.generate("Ed25519")
     pool = issue_run(
         f"process pool ({args.workers} workers)", args.count, key, workers=args.workers
