@@ -117,30 +117,41 @@ def verify_comparison(count: int) -> None:
     )
 
 
-def _median_ms(command: list[str], runs: int) -> float:
-    subprocess.run(command, check=True, capture_output=True)  # fills the bytecode cache
+def _median_ms(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:
+    environment = {**os.environ, **(env or {})}
+    subprocess.run(command, check=True, capture_output=True, env=environment)  # bytecode cache
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
+        subprocess.run(command, check=True, capture_output=True, env=environment)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
 
 
 def cold_start(runs: int) -> None:
-    """`microcred verify vc.json` in a fresh process, and what Python and pyld take of it."""
+    """`microcred verify vc.json` in a fresh process, against the same with pyld processing
+    the contexts (MICROCRED_PYLD_CONTEXTS=1, the path before issue 19), and what Python
+    alone and `import pyld` take. The runs of the rows alternate, so a change of the
+    machine's speed state hits every row alike."""
     credential = api.issue(DEMO, key=KeyPair.generate("Ed25519"))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "vc.json"
         path.write_text(json.dumps(credential))
         cli = [sys.executable, "-m", "microcred", "verify", str(path)]
-        verify_ms = _median_ms(cli, runs)
-    python_ms = _median_ms([sys.executable, "-c", "pass"], runs)
-    pyld_ms = _median_ms([sys.executable, "-c", "import pyld"], runs) - python_ms
-    print(
-        f"cold start `microcred verify vc.json`, median of {runs}: {verify_ms:.0f} ms "
-        f"(Python alone {python_ms:.0f} ms; `import pyld` {pyld_ms:.0f} ms of it)"
-    )
+        rows = {
+            "verify": (cli, None),
+            "verify, pyld processing contexts": (cli, {"MICROCRED_PYLD_CONTEXTS": "1"}),
+            "python -c pass": ([sys.executable, "-c", "pass"], None),
+            "python -c 'import pyld'": ([sys.executable, "-c", "import pyld"], None),
+        }
+        times: dict[str, list[float]] = {name: [] for name in rows}
+        for _ in range(runs):
+            for name, (command, env) in rows.items():
+                times[name].append(_median_ms(command, 1, env))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    print(f"cold start, median of {runs} runs each (ms):")
+    for name, value in medians.items():
+        print(f"  {name:<36} {value:6.0f}")
 
 
 def main() -> None:
@@ -149,13 +160,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--verify", type=int, default=10_000)
     parser.add_argument("--cold-runs", type=int, default=11)
+    parser.add_argument("--cold-only", action="store_true", help="only the cold-start rows")
+    parser.add_argument("--no-issue", action="store_true", help="cold start and verify only")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     random.seed(0)
     cold_start(args.cold_runs)
+    if args.cold_only:
+        return
     verify_comparison(args.verify)
+    if args.no_issue:
+        return
     key = KeyPair.generate("Ed25519")
     pool = issue_run(
         f"process pool ({args.workers} workers)", args.count, key, workers=args.workers

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -104,6 +103,8 @@ def field_errors(errors: Sequence[FieldError]) -> str:
 
 def write_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
     """Write `text` to `path` through a temp file in the same folder, then rename it."""
+    import tempfile  # here, not at the top: `microcred verify` starts without it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # `-o out/vc.json` makes out/
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)

@@ -1,5 +1,10 @@
-"""Active contexts for the compacted-form reader: pyld processes each context once per
+"""Active contexts for the compacted-form reader: each context is processed once per
 loader, and an `@context` value is checked before it is processed (JSON-LD 1.1 API §4.1).
+
+`jsonld.processing` processes the contexts credentials use; pyld (imported only then)
+processes the rest and decides every error, so refusals keep pyld's codes. Setting
+`MICROCRED_PYLD_CONTEXTS=1` makes pyld process every context (the old path: a benchmark
+baseline and a test oracle).
 
 Read are: URLs the loader serves, inline copies of a pinned context (read as its URL), and
 inline contexts that only add terms whose names and IRIs no pinned context has; at most
@@ -9,12 +14,11 @@ reader takes a key to mean.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Mapping
 from typing import Any
-
-from pyld import jsonld as _pyld
-from pyld.context_resolver import ContextResolver
 
 from microcred.errors import (
     ContextLimitError,
@@ -24,6 +28,7 @@ from microcred.errors import (
     ProtectedTermRedefinitionError,
 )
 from microcred.jsonld.loader import ContextCache, DocumentLoader, pinned_contexts
+from microcred.jsonld.processing import expand_iri, initial_context, process_context
 from microcred.jsonld.refusal import DATA_LOSS, NON_CANONICAL, Refused
 from microcred.jsonld.terms import Frame, canonical_json, context_key, memo
 
@@ -48,6 +53,8 @@ _FRAME_CACHE = 512  # active contexts kept per loader
 def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
     """pyld options for our loader: null base IRI (DI §2.4.3), JSON-LD 1.1, and the
     processed-context cache shared per loader when it keeps one."""
+    from pyld.context_resolver import ContextResolver  # the general path only
+
     cache = getattr(loader, "context_cache", None)
     return {
         "base": None,  # pyld resolves "" against example.org
@@ -61,15 +68,21 @@ def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
 
 
 class ActiveContexts:
-    """pyld's context processing and IRI expansion for one loader's immutable contexts."""
+    """Context processing and IRI expansion for one loader's immutable contexts."""
 
-    def __init__(self, loader: DocumentLoader) -> None:
+    def __init__(self, loader: DocumentLoader, *, pyld_only: bool | None = None) -> None:
         self._loader = loader
-        self._processor = _pyld.JsonLdProcessor()
-        self._options = pyld_options(loader)
+        if pyld_only is None:
+            pyld_only = os.environ.get("MICROCRED_PYLD_CONTEXTS", "") not in ("", "0")
+        self.pyld_only = pyld_only
+        self._pyld: tuple[Any, dict[str, Any]] | None = None  # (processor, options)
         self._frames: dict[int, tuple[Any, Frame]] = {}
         self._tops: dict[tuple[str, ...], Frame] = {}
-        self._initial = self._processor._get_initial_context(self._options)
+        self._initial = (
+            self._processor()[0]._get_initial_context(self._processor()[1])
+            if pyld_only
+            else initial_context()
+        )
         self._pinned: dict[str, str] | None = None
         self._reserved: tuple[frozenset[str], frozenset[str]] | None = None
         self._budget = threading.local()  # .left: frames this thread's document may still make
@@ -227,17 +240,38 @@ class ActiveContexts:
                         (*at, "@context", index),
                     )
 
+    def _processor(self) -> tuple[Any, dict[str, Any]]:
+        """pyld's processor and options, imported and made on first use."""
+        if self._pyld is None:
+            from pyld import jsonld  # only when ours declines
+
+            self._pyld = (jsonld.JsonLdProcessor(), pyld_options(self._loader))
+        return self._pyld
+
+    def _document(self, url: str) -> Any:
+        return self._loader(url)["document"]
+
     def process(self, active: Any, local: Any, *, propagate: bool, override: bool) -> Any:
+        if not self.pyld_only:
+            # outside our subset, or an error: pyld decides (and names the error)
+            with contextlib.suppress(Exception):
+                return process_context(
+                    active, local, self._document, propagate=propagate, override=override
+                )
+        processor, options = self._processor()
         try:
-            return self._processor._process_context(
-                active, local, self._options, override_protected=override, propagate=propagate
+            return processor._process_context(
+                active, local, options, override_protected=override, propagate=propagate
             )
         except Exception as error:  # pyld's own errors and its crashes
             raise _context_error(error) from error
 
     def expand_iri(self, active: Any, value: str, *, vocab: bool) -> Any:
+        """IRI Expansion with a null base IRI (pyld's, for the pyld-only path)."""
         try:
-            return self._processor._expand_iri(active, value, vocab=vocab, base=None)
+            if self.pyld_only or not vocab:
+                return self._processor()[0]._expand_iri(active, value, vocab=vocab, base=None)
+            return expand_iri(active, value)
         except Exception as error:
             raise Refused(DATA_LOSS, f"{value!r} cannot be expanded: {error}") from error
 

@@ -63,15 +63,21 @@ def embedded_credentials(document: Any) -> list[tuple[Path, Any]]:
 
 
 def _has_clr_subject(document: Any) -> bool:
+    """Whether any object in `document` is a ClrSubject: one walk, no paths (each verify)."""
     stack = [document]
+    push = stack.append
     while stack:
         value = stack.pop()
-        if type(value) is dict or isinstance(value, Mapping):
-            if is_clr_subject(value):
+        if type(value) is list:
+            for item in value:
+                if type(item) is dict or type(item) is list:
+                    push(item)
+        elif type(value) is dict or isinstance(value, Mapping):
+            if ("type" in value or "@type" in value) and is_clr_subject(value):
                 return True
-            stack.extend(v for v in value.values() if type(v) in _NESTED)
-        elif type(value) is list:
-            stack.extend(v for v in value if type(v) in _NESTED)
+            for item in value.values():
+                if type(item) is dict or type(item) is list:
+                    push(item)
     return False
 
 
