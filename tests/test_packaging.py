@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -123,3 +124,90 @@ def test_the_sdist_holds_tests_docs_and_benchmarks_and_builds_without_warnings(
     assert {"CHANGELOG.md", "LICENSE", "README.md", "pyproject.toml"} <= names
     assert modes[".ci/run"] & 0o111  # executable, as test_readme wants it
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
+
+
+IN_ARTIFACT_RUN = "MICROCRED_ARTIFACT_RUN"  # set inside the sdist's own run: no recursion
+WALLET_TEST = """
+from hypothesis import given, settings
+from microcred import verify
+from microcred.testing.strategies import signed_credentials, tampered
+
+
+def test_fixtures(microcred_key, microcred_credential, microcred_verifier):
+    assert microcred_credential["issuer"]["id"] == microcred_key.did
+    assert microcred_verifier.verify(microcred_credential).verified
+
+
+@settings(max_examples=3, deadline=None)
+@given(signed_credentials(suites=["eddsa-rdfc-2022"]).flatmap(tampered))
+def test_strategies(credential):
+    assert not verify(credential).verified
+"""
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment with nothing of this checkout in it."""
+    if os.environ.get(IN_ARTIFACT_RUN):
+        pytest.skip("already inside the sdist's own test run")
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    return venv / "bin" / "python"
+
+
+def _pip(python: Path, *args: str) -> None:
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", *args], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_wheel_in_a_fresh_venv_serves_another_project_s_tests(
+    wheel: Path, fresh_venv: Path, tmp_path: Path
+) -> None:
+    """Issue 17: pip install the wheel, then a test folder elsewhere using only the plugin's
+    fixtures and the strategies passes."""
+    _pip(fresh_venv, f"{wheel}[testing]")
+    (tmp_path / "test_wallet.py").write_text(WALLET_TEST, encoding="utf-8")
+    done = subprocess.run(
+        [str(fresh_venv), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_wallet.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout + done.stderr
+    where = subprocess.run(
+        [str(fresh_venv), "-c", "import microcred; print(microcred.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert str(ROOT) not in where.stdout  # the wheel's copy, not this checkout
+
+
+def test_the_unpacked_sdist_passes_its_own_tests(fresh_venv: Path, tmp_path: Path) -> None:
+    """Issue 17: download-style sdist, unpacked, installed with its test extras: its tests
+    pass (those that need ../shared/reference or a git clone skip, as they say)."""
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        check=True,
+    )
+    [sdist] = tmp_path.glob("microcred-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    [source] = (tmp_path / "unpacked").iterdir()
+    _pip(fresh_venv, f"{source}[test,docs]")
+    done = subprocess.run(
+        [str(fresh_venv), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, IN_ARTIFACT_RUN: "1"},
+    )
+    tail = done.stdout[-3000:]
+    assert done.returncode == 0, tail + done.stderr[-2000:]
+    assert re.search(r"\d+ passed", tail), tail
