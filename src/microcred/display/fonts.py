@@ -16,11 +16,13 @@ from pathlib import Path
 from microcred.errors import MissingDependencyError, MissingGlyphError
 
 __all__ = [
+    "MARK",
     "SYSTEM_FONT_DIRS",
     "Face",
     "FontChain",
     "bundled_face",
     "font_dirs",
+    "mark_text",
     "require_render_extra",
 ]
 
@@ -61,6 +63,11 @@ class Face:
     path: str
     index: int = 0
     bold: str | None = None
+
+
+MARK = Face("mark", "")
+"""The face of a character no font covers, under `missing="mark"`: renderers draw it as
+a box holding its code point (like Unicode's Last Resort font), visibly, never as blank."""
 
 
 def _bundled(file: str) -> str:
@@ -156,10 +163,15 @@ def clean(text: str) -> str:
 
 class FontChain:
     """The faces that draw texts in `language` (a BCP 47 tag): bundled first, then the
-    system's fonts in lookup order, each read only when an earlier one lacks a character."""
+    system's fonts in lookup order, each read only when an earlier one lacks a character.
+    A character no font covers raises `MissingGlyphError`, or with `missing="mark"` is
+    given the `MARK` face (drawn as a box with its code point)."""
 
-    def __init__(self, language: str = "en") -> None:
+    def __init__(self, language: str = "en", *, missing: str = "error") -> None:
+        if missing not in ("error", "mark"):
+            raise ValueError(f"missing must be 'error' or 'mark', not {missing!r}")
         self.language = language
+        self.missing = missing
         self._bundled = bundled_face()
         self._files = iter(_files(font_dirs()))
         self._faces: list[Face] = [self._bundled]
@@ -186,6 +198,9 @@ class FontChain:
             if covered:
                 self._by_char[char] = face
                 return face
+        if self.missing == "mark":
+            self._by_char[char] = MARK
+            return MARK
         name = unicodedata.name(char, "unnamed character")
         raise MissingGlyphError(
             f"no font draws U+{point:04X} ({name}): install the Noto fonts of its script "
@@ -198,12 +213,12 @@ class FontChain:
         out: list[tuple[str, Face]] = []
         for char in clean(text):
             current = out[-1][1] if out else None
-            if current is not None and ord(char) in coverage(current.path, current.index):
+            if current is not None and current != MARK and _covers(current, char):
                 face = current
             elif not _needs_glyph(char):
                 continue
             elif char == " " and current is not None:
-                face = current
+                face = current if current != MARK else self._bundled
             else:
                 face = self.face_for(char)
             if out and out[-1][1] == face:
@@ -213,9 +228,27 @@ class FontChain:
         return out
 
     def faces(self, texts: list[str]) -> list[Face]:
-        """Every face that `texts` need, bundled first (raises `MissingGlyphError`)."""
+        """Every font face that `texts` need, bundled first (raises `MissingGlyphError`)."""
         needed = {self._bundled: None}
         for text in texts:
             for _, face in self.runs(text):
                 needed[face] = None
-        return list(needed)
+        return [face for face in needed if face != MARK]
+
+    def spelled(self, text: str) -> str:
+        """`text` with each character no font covers written as "[U+0378]" (for outputs
+        that draw text only from fonts, e.g. PDF); raises under `missing="error"`."""
+        runs = self.runs(text)
+        return "".join(
+            "".join(f"[{mark_text(c)}]" for c in run) if face == MARK else run
+            for run, face in runs
+        )
+
+
+def _covers(face: Face, char: str) -> bool:
+    return ord(char) in coverage(face.path, face.index)
+
+
+def mark_text(char: str) -> str:
+    """The code point a `MARK` box shows: "U+0378"."""
+    return f"U+{ord(char):04X}"

@@ -43,10 +43,11 @@ def attachment(source: Any) -> tuple[str, bytes, str] | None:
 class _Writer:
     """The cursor down the pages: each method writes one part of the view."""
 
-    def __init__(self, view: CredentialView, faces: list[Face]) -> None:
+    def __init__(self, view: CredentialView, chain: FontChain, faces: list[Face]) -> None:
         from fpdf import FPDF
 
         self.view = view
+        self.chain = chain
         pdf = FPDF(orientation="portrait", unit="mm", format="A4")
         pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
         pdf.set_auto_page_break(True, margin=_MARGIN)
@@ -71,7 +72,8 @@ class _Writer:
             pdf.set_x(x)
         width = self.width - (x - pdf.l_margin if x is not None else 0)
         size = pdf.font_size_pt
-        pdf.multi_cell(width, size * 0.5, text.text, align=align, new_x="LMARGIN", new_y="NEXT")
+        shown = self.chain.spelled(text.text)
+        pdf.multi_cell(width, size * 0.5, shown, align=align, new_x="LMARGIN", new_y="NEXT")
 
     def gap(self, mm: float) -> None:
         self.pdf.ln(mm)
@@ -182,16 +184,23 @@ class _Writer:
             self.lines(Text(self.view.id))
 
 
-def render_pdf(view: CredentialView, *, qr: str | None = None, logo: bytes | None = None) -> bytes:
+def render_pdf(
+    view: CredentialView,
+    *,
+    qr: str | None = None,
+    logo: bytes | None = None,
+    missing: str = "error",
+) -> bytes:
     """The A4 PDF of `view` with `view.source` embedded as an attachment.
 
     `qr`: a link (a verification link, or the credential id) drawn as a QR code; `logo`:
-    the issuer's logo (PNG or JPEG bytes). Raises `MissingGlyphError` when a text holds a
-    character no font covers and `MissingDependencyError` without `microcred[render]`."""
+    the issuer's logo (PNG or JPEG bytes). A character no font covers raises
+    `MissingGlyphError`, or with `missing="mark"` is written as "[U+0378]". Raises
+    `MissingDependencyError` without `microcred[render]`."""
     require_render_extra("fpdf")
-    chain = FontChain(view.language)
+    chain = FontChain(view.language, missing=missing)
     faces = chain.faces(texts(view) + ["• 0123456789"])
-    writer = _Writer(view, faces)
+    writer = _Writer(view, chain, faces)
     pdf = writer.pdf
     pdf.set_lang(view.language)
     pdf.set_creator("microcred")
