@@ -17,6 +17,7 @@ from microcred.display.layout import (
     verdict_line,
 )
 from microcred.display.qr import qr_code
+from microcred.display.render_method import render_template
 from microcred.display.view import CredentialView, Text
 from microcred.errors import InvalidOptionError
 
@@ -75,6 +76,7 @@ footer { display: flex; gap: 1.5em; align-items: center; margin-top: 2em;
   border-top: 1px solid var(--line); padding-top: 1em; color: var(--muted); font-size: .85em; }
 figure { margin: 0; text-align: center; }
 .qr { width: 34mm; height: 34mm; }
+.design img { display: block; max-width: 100%; height: auto; margin: 1em auto; }
 .id { overflow-wrap: anywhere; }
 .fallback { font-style: italic; }
 @page { size: A4; margin: 12mm; }
@@ -149,6 +151,17 @@ def _header(page: _Page, logo: bytes | None) -> list[str]:
     out.append(page.element("p", view.description, "description"))
     out.append("</header>")
     return out
+
+
+def _design(page: _Page) -> list[str]:
+    """The issuer's own SVG design (a W3C render method embedded in the credential),
+    filled and sanitised, shown as an image: an <img> runs no script and loads nothing."""
+    svg = render_template(page.view.source)
+    if svg is None:
+        return []
+    alt = page.view.title.text if page.view.title else ""
+    uri = _data_uri(svg.encode("utf-8"), "image/svg+xml")
+    return [f'<figure class="design"><img src="{uri}" alt="{escape(alt)}"></figure>']
 
 
 def _learner(page: _Page) -> list[str]:
@@ -251,11 +264,14 @@ def render_html(view: CredentialView, *, qr: str | None = None, logo: bytes | No
     """The page of `view` as one HTML document (UTF-8 text).
 
     `qr`: a link (a verification link, or the credential id) drawn as a QR code in the
-    footer; `logo`: the issuer's logo (PNG, JPEG, GIF or WebP bytes), drawn at the top."""
+    footer; `logo`: the issuer's logo (PNG, JPEG, GIF or WebP bytes), drawn at the top.
+    When `view.source` carries an embedded SVG render method (`display.render_method`),
+    the issuer's design is shown under the title, sanitised."""
     page = _Page(view)
     title = " – ".join(t.text for t in (view.title, view.learner) if t is not None)
     body = [
         *_header(page, logo),
+        *_design(page),
         *_learner(page),
         *_verdict(page),
         *_facts(page),
