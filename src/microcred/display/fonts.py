@@ -42,16 +42,17 @@ _EXTENSIONS = (".ttf", ".otf", ".ttc", ".otc")
 _CJK_REGION = {"ja": "JP", "ko": "KR", "zh-hant": "TC", "zh-tw": "TC", "zh-hk": "HK"}
 
 
-def require_render_extra(module: str) -> None:
-    """Raise `MissingDependencyError` naming the extra when `module` cannot be imported."""
+def require_render_extra(*modules: str) -> None:
+    """Raise `MissingDependencyError` naming the extra when a module cannot be imported."""
     import importlib
 
-    try:
-        importlib.import_module(module)
-    except ImportError:
-        raise MissingDependencyError(
-            f"drawing a credential needs {module!r}: pip install 'microcred[render]'"
-        ) from None
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise MissingDependencyError(
+                f"drawing a credential needs {module!r}: pip install 'microcred[render]'"
+            ) from None
 
 
 @dataclass(frozen=True)

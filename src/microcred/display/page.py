@@ -239,7 +239,7 @@ def render_png(
 
     A character that no font covers raises `MissingGlyphError`, or with `missing="mark"`
     is drawn as a box holding its code point."""
-    require_render_extra("PIL")
+    require_render_extra("PIL", "fontTools")
     from PIL import Image
 
     page = _Page(view, missing)

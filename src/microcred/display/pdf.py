@@ -197,7 +197,7 @@ def render_pdf(
     the issuer's logo (PNG or JPEG bytes). A character no font covers raises
     `MissingGlyphError`, or with `missing="mark"` is written as "[U+0378]". Raises
     `MissingDependencyError` without `microcred[render]`."""
-    require_render_extra("fpdf")
+    require_render_extra("fpdf", "fontTools", "PIL")
     chain = FontChain(view.language, missing=missing)
     faces = chain.faces(texts(view) + ["• 0123456789"])
     writer = _Writer(view, chain, faces)
