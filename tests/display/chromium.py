@@ -8,6 +8,7 @@ nothing could be fetched even if the page asked."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -104,7 +105,9 @@ class Browser:
 
     def wait_for(self, method: str, session: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
-        while not any(e.get("method") == method and e.get("sessionId") == session for e in self.events):
+        while not any(
+            e.get("method") == method and e.get("sessionId") == session for e in self.events
+        ):
             self.events.append(self._read(deadline))
 
     def load(self, page: Path, *, width: int = 900, height: int = 1300) -> Loaded:
@@ -138,11 +141,18 @@ class Browser:
                 requested = params["request"]["url"]
                 if requested != url and not requested.startswith("data:"):
                     loaded.requests.append(requested)
-            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "warning", "assert"):
+            elif method == "Runtime.consoleAPICalled" and params.get("type") in (
+                "error",
+                "warning",
+                "assert",
+            ):
                 loaded.errors.append(json.dumps(params.get("args")))
             elif method == "Runtime.exceptionThrown":
                 loaded.errors.append(json.dumps(params.get("exceptionDetails")))
-            elif method == "Log.entryAdded" and params["entry"].get("level") in ("error", "warning"):
+            elif method == "Log.entryAdded" and params["entry"].get("level") in (
+                "error",
+                "warning",
+            ):
                 loaded.errors.append(params["entry"].get("text", ""))
         self.send("Target.closeTarget", {"targetId": target})
         return loaded
@@ -154,10 +164,8 @@ class Browser:
         return result["result"].get("value")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.send("Browser.close", timeout=10)
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -106,8 +106,6 @@ def test_render_without_describe_is_a_usage_error(
     not hasattr(microcred.display, "describe"), reason="describe() not in this branch"
 )
 def test_render_end_to_end_with_the_real_describe(credential_file: Path, tmp_path: Path) -> None:
-    code = main(
-        ["render", str(credential_file), "--html", str(tmp_path / "c.html"), "--verify"]
-    )
+    code = main(["render", str(credential_file), "--html", str(tmp_path / "c.html"), "--verify"])
     assert code == 0
     assert "<h1" in (tmp_path / "c.html").read_text("utf-8")

@@ -35,7 +35,8 @@ def test_pillow_is_in_the_render_extra_not_the_core() -> None:
 
 def test_verifying_loads_no_imaging_library() -> None:
     code = (
-        "import sys, microcred.bindings.edc, microcred.display.render; from microcred import verify;"
+        "import sys, microcred.bindings.edc, microcred.display.render;"
+        "from microcred import verify;"
         "print(sorted(m for m in ('PIL', 'fpdf', 'segno', 'fontTools') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -22,19 +22,28 @@ LINK = "https://verify.example/c/2f7d1c9e?lang=de&x=<1>"
 
 def test_the_page_is_one_self_contained_file() -> None:
     page = render_html(sample_view("en"), qr=LINK, logo=qr_code("logo"))
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert f'content="{CSP}"' in page and "default-src 'none'" in CSP
     assert "<script" not in page.lower()
     assert not re.search(r"""(src|href)\s*=\s*(?!["']?data:)""", page), "only data: URIs"
     assert "@media print" in page and "size: A4" in page
     assert page.count("<img") == 2  # the logo and the QR code, each with an alt text
-    assert 'alt="University of Galway"' in page and f'alt="QR code: {LINK.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}"' in page
+    assert (
+        'alt="University of Galway"' in page
+        and f'alt="QR code: {LINK.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}"'
+        in page
+    )
 
 
 def test_structure_is_accessible() -> None:
     page = render_html(sample_view("en"))
     assert page.count("<h1>") == 1 and "<h2" in page
-    assert "<dl>" in page and "<dt>" in page and "<table>" in page and '<th scope="row">M1</th>' in page
+    assert (
+        "<dl>" in page
+        and "<dt>" in page
+        and "<table>" in page
+        and '<th scope="row">M1</th>' in page
+    )
     assert 'aria-labelledby="h-verdict"' in page
     assert "✓</span>" in page and "passed</span>" in page  # a sign and a word, never a sign alone
 
@@ -131,11 +140,13 @@ def test_chromium_draws_a_hostile_render_method_without_running_it(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'width="600" height="120" onload="alert(1)"><script>alert(2)</script>'
         '<image href="https://evil.example/track.png" width="10" height="10"/>'
-        '<style>@import url(https://evil.example/a.css);</style>'
+        "<style>@import url(https://evil.example/a.css);</style>"
         '<rect width="600" height="120" fill="#dfe7fb"/>'
         '<text x="20" y="70" font-size="32">{{credentialSubject.name}}</text></svg>'
     )
-    source = add_render_method({"credentialSubject": {"name": "Zoë"}}, "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    source = add_render_method(
+        {"credentialSubject": {"name": "Zoë"}}, "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    )
     source["renderMethod"][0]["template"] = (
         "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     )

@@ -80,13 +80,18 @@ def test_entities_and_non_svg_roots_are_refused() -> None:
 def _carrying(svg: str, **extra: Any) -> dict[str, Any]:
     url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     method = {"type": "TemplateRenderMethod", "renderSuite": "svg-mustache", "template": url}
-    return {"credentialSubject": {"name": '<b>"Zoë"</b>', "id": "did:x"}, "renderMethod": [{**method, **extra}]}
+    return {
+        "credentialSubject": {"name": '<b>"Zoë"</b>', "id": "did:x"},
+        "renderMethod": [{**method, **extra}],
+    }
 
 
 def test_values_are_escaped_and_render_property_limits_them() -> None:
     svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>{{{credentialSubject.name}}}|{{credentialSubject.id}}|{{#x}}</text></svg>'
     filled = render_template(_carrying(svg))
-    assert filled is not None and "&lt;b&gt;" in filled and "<b>" not in filled and "did:x" in filled
+    assert (
+        filled is not None and "&lt;b&gt;" in filled and "<b>" not in filled and "did:x" in filled
+    )
     limited = render_template(_carrying(svg, renderProperty=["/credentialSubject/name"]))
     assert limited is not None and "did:x" not in limited and "Zoë" in limited
 

@@ -36,7 +36,9 @@ def _describe() -> Callable[..., Any]:
 
 def _cmd_render(args: argparse.Namespace) -> int:
     if not (args.html or args.pdf or args.png):
-        raise UsageError("give at least one of --html, --pdf, --png (see `microcred render --help`)")
+        raise UsageError(
+            "give at least one of --html, --pdf, --png (see `microcred render --help`)"
+        )
     languages = tuple(tag.strip() for tag in args.lang.split(",") if tag.strip()) or ("en",)
     credential = read_credential(args.input)
     logo = read_bytes(args.logo) if args.logo else None
@@ -73,7 +75,9 @@ def add_render_command(commands: Any) -> None:
     )
     render.add_argument("input", help="credential JSON or a compact token (- for stdin)")
     render.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
-    render.add_argument("--pdf", metavar="FILE", help="write an A4 PDF with the credential attached")
+    render.add_argument(
+        "--pdf", metavar="FILE", help="write an A4 PDF with the credential attached"
+    )
     render.add_argument("--png", metavar="FILE", help="write an A4 page image")
     render.add_argument("--lang", default="en", help="languages, first preferred (e.g. de,en)")
     render.add_argument(

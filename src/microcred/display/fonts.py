@@ -241,8 +241,7 @@ class FontChain:
         that draw text only from fonts, e.g. PDF); raises under `missing="error"`."""
         runs = self.runs(text)
         return "".join(
-            "".join(f"[{mark_text(c)}]" for c in run) if face == MARK else run
-            for run, face in runs
+            "".join(f"[{mark_text(c)}]" for c in run) if face == MARK else run for run, face in runs
         )
 
 

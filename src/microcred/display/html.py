@@ -249,8 +249,7 @@ def _footer(page: _Page, qr: str | None) -> list[str]:
         scan = page.caption("scan_to_verify")
         out += [
             "<figure>",
-            f'<img class="qr" src="{_data_uri(svg, "image/svg+xml")}" '
-            f'alt="QR code: {escape(qr)}">',
+            f'<img class="qr" src="{_data_uri(svg, "image/svg+xml")}" alt="QR code: {escape(qr)}">',
             page.element("figcaption", scan),
             "</figure>",
         ]

@@ -39,13 +39,18 @@ _LEVELS = 12  # anti-aliasing shades between the paper and each ink
 @cache
 def _palette() -> tuple[int, ...]:
     """Paper, the rule's grey, shades of every ink, then a 5×5×5 colour cube for logos."""
-    colours = [_PAPER, _LINE]
+    colours: list[tuple[int, ...]] = [_PAPER, _LINE]
     for ink in _INKS:
         for step in range(1, _LEVELS + 1):
             colours.append(
-                tuple(p + (i - p) * step // _LEVELS for p, i in zip(_PAPER, ink, strict=True))  # type: ignore[misc]
+                tuple(p + (i - p) * step // _LEVELS for p, i in zip(_PAPER, ink, strict=True))
             )
-    cube = [(r * 255 // 4, g * 255 // 4, b * 255 // 4) for r in range(5) for g in range(5) for b in range(5)]
+    cube = [
+        (r * 255 // 4, g * 255 // 4, b * 255 // 4)
+        for r in range(5)
+        for g in range(5)
+        for b in range(5)
+    ]
     return tuple(channel for colour in [*colours, *cube] for channel in colour)
 
 
@@ -94,7 +99,9 @@ class _Page:
             self.draw.text((x, baseline), run, font=font, fill=fill, anchor="ls")
             x += font.getlength(run)
 
-    def _mark(self, x: float, baseline: int, char: str, size: int, fill: tuple[int, int, int]) -> None:
+    def _mark(
+        self, x: float, baseline: int, char: str, size: int, fill: tuple[int, int, int]
+    ) -> None:
         """A character no font covers: a box with its code point, as the Last Resort font
         draws it (visible, never a blank)."""
         width = _mark_width(char, size) - size * 0.1
@@ -160,8 +167,7 @@ def _tokens(text: str) -> list[str]:
     (CJK) is a word of its own."""
     out: list[str] = []
     for char in text:
-        wide = "\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
-        if not out or char == " " or wide or (out[-1] and _is_wide(out[-1][-1])):
+        if not out or char == " " or _is_wide(char) or _is_wide(out[-1][-1]):
             out.append(char)
         else:
             out[-1] += char
@@ -169,15 +175,15 @@ def _tokens(text: str) -> list[str]:
 
 
 def _is_wide(char: str) -> bool:
+    """CJK ideographs, kana and Hangul: lines may break between any two of them."""
     return "\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
 
 
 def _logo(page: _Page, logo: bytes) -> None:
     from PIL import Image
 
-    image = Image.open(io.BytesIO(logo))
-    image.load()
-    image = image.convert("RGBA")
+    with Image.open(io.BytesIO(logo)) as opened:
+        image = opened.convert("RGBA")
     image.thumbnail((560, 150))
     x = (_W - image.width) // 2
     page.image.paste(image, (x, page.y), image)
@@ -240,7 +246,6 @@ def render_png(
     A character that no font covers raises `MissingGlyphError`, or with `missing="mark"`
     is drawn as a box holding its code point."""
     require_render_extra("PIL", "fontTools")
-    from PIL import Image
 
     page = _Page(view, missing)
     page.draw.rectangle((0, 0, _W, 22), fill=_ACCENT)
@@ -269,7 +274,7 @@ def render_png(
     if view.id:
         page.y = _H - _MARGIN + 20
         page.text(Text(view.id), 20, fill=_MUTED, max_lines=1, x=_MARGIN)
-    return _png(page.image, Image)
+    return _png(page.image)
 
 
 def _qr(page: _Page, link: str) -> None:
@@ -287,7 +292,7 @@ def _qr(page: _Page, link: str) -> None:
     page.put(x + (code.width - width) / 2, scan.text, 22, False, _MUTED)
 
 
-def _png(image: Image.Image, pil: object) -> bytes:
+def _png(image: Image.Image) -> bytes:
     """`image` on the fixed palette (no dithering: text keeps crisp shades) as a PNG with
     only the IHDR, PLTE, IDAT and IEND chunks."""
     from PIL import Image as PILImage

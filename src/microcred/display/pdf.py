@@ -88,11 +88,13 @@ class _Writer:
         self.gap(1.5)
 
     def header(self, logo: bytes | None) -> None:
+        from fpdf.enums import Align
+
         pdf, view = self.pdf, self.view
         pdf.set_fill_color(*_ACCENT)
         pdf.rect(0, 0, 210, 5, style="F")
         if logo is not None:
-            pdf.image(io.BytesIO(logo), x="C", h=18)
+            pdf.image(io.BytesIO(logo), x=Align.C, h=18)
             self.gap(3)
         if "heading" in view.captions:
             self.font(10, color=_MUTED)
@@ -199,7 +201,7 @@ def render_pdf(
     `MissingDependencyError` without `microcred[render]`."""
     require_render_extra("fpdf", "fontTools", "PIL")
     chain = FontChain(view.language, missing=missing)
-    faces = chain.faces(texts(view) + ["• 0123456789"])
+    faces = chain.faces([*texts(view), "• 0123456789"])
     writer = _Writer(view, chain, faces)
     pdf = writer.pdf
     pdf.set_lang(view.language)

@@ -29,7 +29,5 @@ def qr_code(link: str, *, kind: Literal["png", "svg"] = "png", scale: int = 8) -
     if kind == "png":
         code.save(out, kind="png", scale=scale, border=4)
     else:
-        code.save(
-            out, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True, title=link
-        )
+        code.save(out, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True, title=link)
     return out.getvalue()

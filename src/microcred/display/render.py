@@ -52,15 +52,15 @@ def _text(value: LangText, language: str) -> Text:
     return Text(text, tag, fallback=tag.split("-")[0].lower() != language.split("-")[0].lower())
 
 
-def page_view(mc: MicroCredential, language: str, *, title: LangText | None = None) -> CredentialView:
+def page_view(
+    mc: MicroCredential, language: str, *, title: LangText | None = None
+) -> CredentialView:
     """The view the page of `mc` in `language` draws (`title` replaces `mc.title`)."""
     tag, table = _captions(language)
     fallback = tag != language.split("-", 1)[0].lower()
     english = _all_captions()["en"]
     captions = {
-        key: Text(table[_KEYS[key]], tag, fallback=fallback)
-        for key in _KEYS
-        if _KEYS[key] in table
+        key: Text(table[_KEYS[key]], tag, fallback=fallback) for key in _KEYS if _KEYS[key] in table
     }
     for key in CAPTION_KEYS:  # the keys the page file has no words for: English, marked so
         captions.setdefault(key, Text(key.replace("_", " ").capitalize(), "en", fallback=True))

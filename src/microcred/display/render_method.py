@@ -15,7 +15,7 @@ import base64
 import copy
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
 from xml.sax.saxutils import escape
@@ -36,6 +36,7 @@ context, https://w3id.org/vc/render-method/v1, is not bundled, and no context is
 
 _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
+_XML = "http://www.w3.org/XML/1998/namespace"
 _ELEMENTS = {
     "svg", "g", "defs", "title", "desc", "rect", "circle", "ellipse", "line", "polyline",
     "polygon", "path", "text", "tspan", "linearGradient", "radialGradient", "stop",
@@ -75,9 +76,7 @@ def _attributes(element: ET.Element, local: str, removed: list[str]) -> None:
         if attribute == "href" and namespace in ("", _XLINK):
             allowed = value.startswith("#") if local == "use" else False
             bad = bad or not (allowed or (local == "image" and _SAFE_IMAGE.match(value)))
-        elif namespace not in ("", _XLINK, "http://www.w3.org/XML/1998/namespace"):
-            bad = True
-        elif _UNSAFE_CSS.search(value):
+        elif namespace not in ("", _XLINK, _XML) or _UNSAFE_CSS.search(value):
             bad = True
         if bad:
             removed.append(f"attribute {attribute}")
@@ -169,6 +168,21 @@ def _text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _filler(credential: Any, pointers: set[str] | None) -> Callable[[re.Match[str]], str]:
+    """The replacement of one Mustache tag: the escaped value, or nothing for a section,
+    a comment, a partial or a path `renderProperty` does not list."""
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(2):
+            return ""
+        path = match.group(3)
+        if pointers is not None and _pointer(path) not in pointers:
+            return ""
+        return escape(_text(_lookup(credential, path)), {'"': "&quot;"})
+
+    return fill
+
+
 def render_template(credential: Any) -> str | None:
     """The first embedded `svg-mustache` template of `credential`, filled and sanitised, as
     SVG text; None when it carries none we can draw (linked templates are not fetched)."""
@@ -186,17 +200,8 @@ def render_template(credential: Any) -> str | None:
             continue
         allowed = method.get("renderProperty")
         pointers = set(allowed) if isinstance(allowed, list) else None
-
-        def fill(match: re.Match[str]) -> str:
-            if match.group(2):  # sections, comments, partials: not supported, left out
-                return ""
-            path = match.group(3)
-            if pointers is not None and _pointer(path) not in pointers:
-                return ""
-            return escape(_text(_lookup(credential, path)), {'"': "&quot;"})
-
         try:
-            return sanitize_svg(_TAG.sub(fill, svg))
+            return sanitize_svg(_TAG.sub(_filler(credential, pointers), svg))
         except InvalidOptionError:
             continue
     return None
