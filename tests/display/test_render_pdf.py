@@ -113,3 +113,23 @@ def test_a_character_no_font_covers_is_an_error_or_spelled_out() -> None:
     with pytest.raises(MissingGlyphError, match="U\\+0378"):
         render_pdf(view)
     assert "Zoë [U+0378]" in _text(render_pdf(view, missing="mark"))
+
+
+@needs_cjk
+def test_every_block_of_the_renderers_guide_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/display-renderers.md: its Python blocks run in order, in one namespace."""
+    import contextlib
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(root)
+    text = (root / "docs" / "display-renderers.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    namespace: dict[str, object] = {}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for index, block in enumerate(blocks):
+            exec(compile(block, f"display-renderers.md block {index}", "exec"), namespace)
+    assert len(blocks) == 4
+    assert isinstance(namespace["pdf"], bytes) and isinstance(namespace["html"], str)
+    assert "did:example:learner" in printed.getvalue()
