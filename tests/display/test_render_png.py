@@ -92,3 +92,15 @@ def test_the_logo_and_the_qr_code_are_drawn() -> None:
     assert red > 10_000  # the logo
     assert [d.data.decode() for d in pyzbar.decode(page)] == [link]
     assert qr_code(link)  # the same encoder as the HTML and the PDF
+
+
+def test_a_logo_must_be_a_raster_image() -> None:
+    """An SVG (or anything else) as a logo is refused by every renderer alike."""
+    from microcred.display.html import render_html
+    from microcred.display.pdf import render_pdf
+    from microcred.errors import InvalidOptionError
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/x"/></svg>'
+    for render in (render_png, render_pdf, render_html):
+        with pytest.raises(InvalidOptionError, match="PNG, JPEG, GIF or WebP"):
+            render(sample_view("en"), logo=svg)

@@ -13,15 +13,15 @@ from microcred.display.layout import (
     STATUS_MARKS,
     caption,
     facts,
+    image_type,
     status_word,
     verdict_line,
 )
 from microcred.display.qr import qr_code
 from microcred.display.render_method import render_template
 from microcred.display.view import CredentialView, Text
-from microcred.errors import InvalidOptionError
 
-__all__ = ["CSP", "image_type", "render_html"]
+__all__ = ["CSP", "render_html"]
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -118,19 +118,6 @@ class _Page:
 
     def caption(self, key: str) -> Text:
         return caption(self.view, key)
-
-
-def image_type(data: bytes) -> str:
-    """The media type of a PNG, JPEG, GIF or WebP image (`InvalidOptionError` otherwise)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    raise InvalidOptionError("a logo must be a PNG, JPEG, GIF or WebP image")
 
 
 def _data_uri(data: bytes, media_type: str) -> str:

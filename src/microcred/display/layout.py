@@ -6,8 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from microcred.display.view import CredentialView, Text
+from microcred.errors import InvalidOptionError
 
-__all__ = ["STATUS_MARKS", "Fact", "caption", "facts", "status_word", "texts", "verdict_line"]
+__all__ = [
+    "STATUS_MARKS",
+    "Fact",
+    "caption",
+    "facts",
+    "image_type",
+    "status_word",
+    "texts",
+    "verdict_line",
+]
 
 STATUS_MARKS = {"passed": "✓", "failed": "✗", "warning": "!", "skipped": "–"}
 """The sign printed before a check's status (with its word, never alone)."""
@@ -79,3 +89,16 @@ def texts(view: CredentialView) -> list[str]:
             found += [check.caption, status_word(view, check.status), *check.explanations]
     out = [t.text for t in found if t is not None]
     return [*out, *STATUS_MARKS.values(), view.id or ""]
+
+
+def image_type(data: bytes) -> str:
+    """The media type of a PNG, JPEG, GIF or WebP image (`InvalidOptionError` otherwise)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    raise InvalidOptionError("a logo must be a PNG, JPEG, GIF or WebP image")

@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from microcred.display.fonts import MARK, Face, FontChain, mark_text, require_render_extra
-from microcred.display.layout import caption, facts, status_word, verdict_line
+from microcred.display.layout import caption, facts, image_type, status_word, verdict_line
 from microcred.display.view import CredentialView, Text
 
 if TYPE_CHECKING:
@@ -246,6 +246,8 @@ def render_png(
     A character that no font covers raises `MissingGlyphError`, or with `missing="mark"`
     is drawn as a box holding its code point."""
     require_render_extra("PIL", "fontTools")
+    if logo is not None:
+        image_type(logo)  # PNG, JPEG, GIF or WebP, as the HTML page takes
 
     page = _Page(view, missing)
     page.draw.rectangle((0, 0, _W, 22), fill=_ACCENT)

@@ -15,7 +15,14 @@ import json
 from typing import Any
 
 from microcred.display.fonts import Face, FontChain, require_render_extra
-from microcred.display.layout import caption, facts, status_word, texts, verdict_line
+from microcred.display.layout import (
+    caption,
+    facts,
+    image_type,
+    status_word,
+    texts,
+    verdict_line,
+)
 from microcred.display.view import CredentialView, Text
 
 __all__ = ["attachment", "render_pdf"]
@@ -200,6 +207,8 @@ def render_pdf(
     `MissingGlyphError`, or with `missing="mark"` is written as "[U+0378]". Raises
     `MissingDependencyError` without `microcred[render]`."""
     require_render_extra("fpdf", "fontTools", "PIL")
+    if logo is not None:
+        image_type(logo)  # a raster image only: fpdf2 would also read SVG
     chain = FontChain(view.language, missing=missing)
     faces = chain.faces([*texts(view), "• 0123456789"])
     writer = _Writer(view, chain, faces)
