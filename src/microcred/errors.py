@@ -35,6 +35,7 @@ __all__ = [
     "MalformedProofError",
     "MicrocredError",
     "MissingDependencyError",
+    "MissingGlyphError",
     "NQuadsSyntaxError",
     "NonCanonicalFormError",
     "Path",
@@ -305,6 +306,13 @@ class MissingDependencyError(MicrocredError):
     """An optional feature needs a package that is not installed (e.g. `microcred[shacl]`)."""
 
     code: ClassVar[str] = "MISSING_DEPENDENCY"
+
+
+class MissingGlyphError(MicrocredError):
+    """A text to draw holds a character that no font microcred can find covers (the
+    renderers of `microcred.display` never drop a character or draw an empty box)."""
+
+    code: ClassVar[str] = "MISSING_GLYPH"
 
 
 class StatusListLengthError(MicrocredError):

@@ -1,4 +1,5 @@
-"""The page image every EDC embeds (display.render): a small, deterministic PNG per language."""
+"""The page image every EDC embeds (display.render): a small, deterministic A4 portrait PNG
+per language."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def test_a_page_is_a_small_palette_png_without_metadata(data: dict[str, Any]) ->
     png = render_page(MicroCredential.parse(data), "en")
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == PAGE_SIZE and image.mode == "P"
+    assert PAGE_SIZE == (1240, 1754)  # A4 portrait (210 x 297 mm) at 150 dpi
     assert _chunks(png) == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]  # no tIME, tEXt, pHYs
     assert len(png) < 30_000
     assert len(image.getcolors() or []) > 2  # anti-aliased text, not a blank page

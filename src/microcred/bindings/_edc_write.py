@@ -106,6 +106,7 @@ class EDCWriter(Writer):
         languages: tuple[tuple[str, Language], ...],
         title: LangText,
         description: LangText | None,
+        logo: bytes | None = None,
     ) -> None:
         super().__init__(mc)
         self.organisations: dict[str, Node] = {}
@@ -114,6 +115,7 @@ class EDCWriter(Writer):
         self.languages = languages
         self.title = title
         self.description = description
+        self.logo = logo
 
     def credential(self) -> dict[str, Any]:
         """The EDC envelope (VC 1.1 with the EDC generic profile) around the ELM graph."""
@@ -160,7 +162,7 @@ class EDCWriter(Writer):
     def individual_display(self, tag: str, language: Language, index: int) -> Node:
         """ELM IndividualDisplay: the page image drawn in the language `tag`."""
         name = f"display-{index}"
-        png = render_page(self.mc, tag, title=self.title)
+        png = render_page(self.mc, tag, title=self.title, logo=self.logo)
         return {
             "id": self.id(name),
             "type": "IndividualDisplay",

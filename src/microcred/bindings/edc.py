@@ -71,11 +71,14 @@ class EDCIssuer:
 class Display:
     """How the EDC presents itself: page languages (BCP 47 tags, first = primary; default:
     the title's languages), a display title (default: the micro-credential's title) and an
-    optional description (e.g. {"en": "has successfully completed a micro-module"})."""
+    optional description (e.g. {"en": "has successfully completed a micro-module"}), and the
+    issuer's logo drawn at the top of every page (PNG or JPEG bytes). Drawing the pages needs
+    `microcred[render]`."""
 
     languages: tuple[str, ...] = ()
     title: Mapping[str, str] | None = None
     description: Mapping[str, str] | None = None
+    logo: bytes | None = None
 
 
 def _now() -> datetime:
@@ -141,6 +144,7 @@ def to_edc(
         languages=_languages(display, title),
         title=title,
         description=description,
+        logo=display.logo,
     )
     return writer.credential()
 

@@ -101,17 +101,19 @@ def field_errors(errors: Sequence[FieldError]) -> str:
     return "; ".join(f"{format_path(path)}: {message} ({code})" for path, code, message in errors)
 
 
-def write_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
-    """Write `text` to `path` through a temp file in the same folder, then rename it."""
+def write_atomically(path: Path, text: str | bytes, *, mode: int = 0o644) -> None:
+    """Write `text` (or bytes) to `path` through a temp file in the same folder, then
+    rename it."""
     import tempfile  # here, not at the top: `microcred verify` starts without it
 
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # `-o out/vc.json` makes out/
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
         try:
             os.fchmod(handle, mode)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
             os.replace(temp, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):

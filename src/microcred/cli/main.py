@@ -1,7 +1,7 @@
 """The `microcred` command: issue and verify EU micro-credentials offline.
 
 Sub-commands: keygen, issue (one or --batch), sign, verify, demo, status, present,
-verify-presentation, inspect, conformance. Exit codes: 0 success / verified, 1 not verified,
+verify-presentation, inspect, render, conformance. Exit codes: 0 success / verified, 1 not verified,
 2 usage error or unreadable input (reported as one line on stderr, never a traceback), 141 the
 reader closed the pipe. JSON input is read strictly (`microcred.strict_json`) and must be a
 JSON object. Output files are written atomically (temp file + rename), so a failed command
@@ -23,6 +23,7 @@ from microcred.cli.credentials import add_credential_commands
 from microcred.cli.inspect import add_inspect_command
 from microcred.cli.keys import add_key_commands
 from microcred.cli.presentations import add_presentation_commands
+from microcred.cli.render import add_render_command
 from microcred.cli.status import add_status_commands
 from microcred.errors import InvalidMicroCredential, MicrocredError
 
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     add_status_commands(commands)
     add_presentation_commands(commands)
     add_inspect_command(commands)
+    add_render_command(commands)
     add_conformance_command(commands)
     return parser
 
