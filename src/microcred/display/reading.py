@@ -219,6 +219,9 @@ def _sd_jwt_paths() -> Mapping[str, Any]:
     return found
 
 
+_JWT_CLAIMS = frozenset({"iss", "iat", "nbf", "exp", "vct", "cnf", "status", "sub", "_sd_alg"})
+
+
 def _at(claims: Mapping[str, Any], path: str) -> Any:
     value: Any = claims
     for key in path.split("."):
@@ -251,12 +254,14 @@ def _sd_jwt_fields(claims: Mapping[str, Any]) -> dict[str, Any]:
     """Claims of an SD-JWT VC: ours as the micro-credential they carry; other learning
     credential types (EUDI, DC4EU) by the claim paths of each Annex I element
     (data/annex-i.json "sdJwtVc"), shown as disclosed."""
-    from microcred.bindings.eudi import from_sd_jwt_vc
+    from microcred.bindings.eudi import MICROCRED_VCT, from_sd_jwt_vc
 
     try:
         return from_sd_jwt_vc(claims).dump()
     except MicrocredError:
         pass
+    if claims.get("vct") == MICROCRED_VCT:  # ours, partly disclosed: the model's own format
+        return {k: v for k, v in claims.items() if k not in _JWT_CLAIMS}
     paths = _sd_jwt_paths().get(str(claims.get("vct")), {})
     elements = {
         element: [v for path in element_paths for v in _values(_at(claims, path))]
