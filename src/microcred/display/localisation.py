@@ -141,14 +141,15 @@ class Localisation:
     def explain(self, code: str) -> Text:
         """What a problem code means and what the holder or verifier can do, in plain
         words; English (marked as fallback) where the language has no explanation yet."""
-        action = problem_actions().get(code, "unknown")
+        known = code if code in problem_actions() else "UNKNOWN"
+        action = problem_actions().get(known, "unknown")
         for language in (self.language, "en"):
             words = table(language)
-            what = words.get("problems", {}).get(code)
+            what = words.get("problems", {}).get(known)
             then = words.get("actions", {}).get(action)
             if what and then:
                 return self._text(f"{what} {then}", language)
-        return self._text(str(table("en")["problems"]["UNKNOWN"]), "en")
+        return Text(code, None, True)
 
     def _cldr(self, text: str) -> Text:
         return self._text(text, self.locale_tag)
