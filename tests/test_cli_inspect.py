@@ -1,8 +1,10 @@
 """`microcred inspect`: every Annex I element in order, in the reader's language, from our
-credentials and from Europass EDCs; `--json` gives back the model input `issue` takes."""
+credentials and from Europass EDCs (through `display.describe`); `--json` gives back the
+model input `issue` takes; `-` reads standard input."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -13,8 +15,7 @@ from hypothesis import given, settings
 from microcred import MicroCredential, api
 from microcred.bindings.edc import EDCIssuer, to_edc
 from microcred.cli import main
-from microcred.cli.inspect import NOT_VERIFIED
-from microcred.display.summary import annex_i_summary
+from microcred.display import describe
 from microcred.keys.keypair import KeyPair
 from microcred.verification.eu_standard import annex_i_elements
 from tests.strategies import micro_credentials
@@ -58,11 +59,12 @@ def test_inspect_our_credential_in_german(
 ) -> None:
     code, out, _ = _inspect(capsys, issued[0], "--lang", "de")
     assert code == 0
-    assert out.splitlines()[0] == NOT_VERIFIED
+    assert out.splitlines()[0] == "Noch nicht verifiziert"  # neutral: nothing was checked
     elements = _elements(out)
     assert list(elements) == IDS
     assert elements["M2"] == [EXAMPLE["title"]["de"]]
-    assert elements["M7"] == ["2 ECTS · 60 hours"]
+    assert elements["M7"] == ["2 ECTS · 60 Stunden"]
+    assert elements["M3"][0] == "Irland"  # CLDR, not the vocabulary's English label
     assert len(elements["M6"]) == len(EXAMPLE["learningOutcomes"])
 
 
@@ -87,7 +89,20 @@ def test_inspect_a_europass_edc(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 0
     elements = _elements(out)
     assert elements["M2"] == [EXAMPLE["title"]["en"]]
-    assert elements["O2"] == elements["O3"] == ["absent"]  # absent elements say so
+    assert elements["O2"] == elements["O3"] == ["Not stated"]  # absent elements say so
+
+
+def test_inspect_reads_standard_input_in_a_list_of_languages(
+    issued: tuple[Path, KeyPair],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(issued[0].read_bytes())))
+    code, out, _ = _inspect(capsys, Path("-"), "--lang", "ga,de")
+    assert code == 0
+    assert out.splitlines()[0] == "Gan fíorú fós"
+    elements = _elements(out)
+    assert elements["M2"] == [EXAMPLE["title"]["de"]]  # no Irish title: the next language
 
 
 def test_a_credential_without_a_micro_credential_names_what_is_missing(
@@ -97,7 +112,11 @@ def test_a_credential_without_a_micro_credential_names_what_is_missing(
     del credential["credentialSubject"]["hasClaim"]["specifiedBy"]["learningOutcome"]
     path = tmp_path / "vc.json"
     path.write_text(json.dumps(credential))
-    code, _, err = _inspect(capsys, path)
+    code, out, _ = _inspect(capsys, path)  # shown as far as it goes, the gap named
+    assert code == 0
+    assert _elements(out.split("notes")[0])["M6"] == ["Not stated"]
+    assert "INVALID_MICROCREDENTIAL" in out and "learningOutcome" in out
+    code, _, err = _inspect(capsys, path, "--json")  # the model input cannot be given back
     assert code == 2
     assert "INVALID_MICROCREDENTIAL" in err and "learningOutcome" in err
 
@@ -107,9 +126,9 @@ def test_a_credential_without_a_micro_credential_names_what_is_missing(
 def test_every_mandatory_element_has_a_line_in_every_language(mc: MicroCredential) -> None:
     assert MicroCredential.parse(mc.dump()) == mc  # what `inspect --json` prints
     for language in ("en", "de", "ga", "zz"):
-        summary = annex_i_summary(mc, language)
-        assert [element for element, _, _ in summary] == IDS
-        for element, _, lines in summary:
-            assert all(isinstance(line, str) and line for line in lines)
-            if element.startswith("M") and element != "M8":  # M8: "if applicable"
-                assert lines, element
+        view = describe(mc, languages=language)
+        assert [entry.key for entry in view.elements] == IDS
+        for entry in view.elements:
+            assert all(isinstance(t.text, str) and t.text for t in entry.values)
+            if entry.key.startswith("M") and entry.key != "M8":  # M8: "if applicable"
+                assert entry.values, entry.key

@@ -209,5 +209,6 @@ def test_the_unpacked_sdist_passes_its_own_tests(fresh_venv: Path, tmp_path: Pat
         env={**os.environ, IN_ARTIFACT_RUN: "1"},
     )
     tail = done.stdout[-3000:]
-    assert done.returncode == 0, tail + done.stderr[-2000:]
+    failures = done.stdout.partition("= FAILURES =")[2][:4000]
+    assert done.returncode == 0, failures + tail + done.stderr[-2000:]
     assert re.search(r"\d+ passed", tail), tail

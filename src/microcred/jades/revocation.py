@@ -35,7 +35,14 @@ __all__ = [
 ]
 
 MAX_VALUES = 32  # CRLs + OCSP responses read per signature
-_ERRORS = (ValueError, TypeError, KeyError, UnsupportedAlgorithm, binascii.Error)
+_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    UnsupportedAlgorithm,
+    binascii.Error,
+    x509.InvalidVersion,
+)
 
 
 @dataclass(frozen=True, slots=True)
