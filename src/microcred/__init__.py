@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from microcred.bindings.elm import from_credential, to_credential
     from microcred.bindings.ob3 import LossReport, from_ob3, to_ob3
     from microcred.bindings.ob3_read import Ob3Reading, read_ob3
-    from microcred.display.describer import describe
+    from microcred.display.describing import describe
     from microcred.jsonld.loader import BundledLoader, StaticLoader, chain
     from microcred.keys.did_jwk import did_jwk, resolve_did_jwk
     from microcred.keys.did_key import VerificationMethod, resolve_did_key
@@ -78,7 +78,7 @@ _LAZY = {
     "read_ob3": "microcred.bindings.ob3_read",
     "Ob3Reading": "microcred.bindings.ob3_read",
     "stack": "microcred.bindings.clr",
-    "describe": "microcred.display.describer",
+    "describe": "microcred.display.describing",
     "VerificationMethod": "microcred.keys.did_key",
     "resolve_did_key": "microcred.keys.did_key",
     "DidWebResolver": "microcred.keys.did_web",

@@ -1,5 +1,5 @@
-"""`microcred render`: the command wiring, with the view handed in through a stand-in for
-`microcred.display.describe` (which lands separately)."""
+"""`microcred render`: a credential file drawn through the real `describe()` as HTML, PDF and
+a page image, in the languages asked for, with the verdict when --verify is given."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from typing import Any
 
 import pytest
 
-import microcred.display
 from microcred.cli import main
-from microcred.result import VerificationResult
-from microcred.testing.views import sample_view
+from microcred.display import describe
 
 
 @pytest.fixture
@@ -23,49 +21,22 @@ def credential_file(tmp_path: Path, signed_credential: dict[str, Any]) -> Path:
     return path
 
 
-@pytest.fixture
-def described(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, tuple[str, ...]]]:
-    calls: list[tuple[Any, tuple[str, ...]]] = []
-
-    def describe(subject: Any, *, languages: tuple[str, ...] = ("en",)) -> Any:
-        calls.append((subject, languages))
-        source = subject.document if isinstance(subject, VerificationResult) else subject
-        verified = subject.verified if isinstance(subject, VerificationResult) else None
-        return sample_view(languages[0], verified=verified, source=source)
-
-    monkeypatch.setattr(microcred.display, "describe", describe, raising=False)
-    return calls
-
-
 def test_render_writes_html_pdf_and_png(
     credential_file: Path,
     tmp_path: Path,
-    described: list[tuple[Any, tuple[str, ...]]],
     signed_credential: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "out"
-    code = main(
-        [
-            "render",
-            str(credential_file),
-            "--html",
-            str(out / "c.html"),
-            "--pdf",
-            str(out / "c.pdf"),
-            "--png",
-            str(out / "c.png"),
-            "--lang",
-            "de,en",
-            "--qr",
-            "--verify",
-        ]
-    )
-    assert code == 0
-    [(subject, languages)] = described
-    assert isinstance(subject, VerificationResult) and subject.verified
-    assert languages == ("de", "en")
+    argv = ["render", str(credential_file), "--lang", "de,en", "--qr", "--verify"]
+    files = [f"--{kind}={out / f'c.{kind}'}" for kind in ("html", "pdf", "png")]
+    assert main([*argv, *files]) == 0
+    assert capsys.readouterr().err.count("microcred: wrote") == 3
+    german = describe(signed_credential, languages=("de", "en"))
     page = (out / "c.html").read_text("utf-8")
-    assert '<html lang="de">' in page and "Verified: this is what" in page and 'class="qr"' in page
+    assert '<html lang="de">' in page and 'class="qr"' in page
+    assert german.captions["verified"].language == "de"
+    assert german.captions["verified"].text in page
     assert (out / "c.pdf").read_bytes().startswith(b"%PDF-")
     from PIL import Image
 
@@ -75,37 +46,26 @@ def test_render_writes_html_pdf_and_png(
     assert json.loads(attached) == signed_credential
 
 
-def test_render_without_verify_passes_the_credential(
-    credential_file: Path, tmp_path: Path, described: list[tuple[Any, tuple[str, ...]]]
+def test_render_without_verify_says_not_verified_yet(
+    credential_file: Path, tmp_path: Path, signed_credential: dict[str, Any]
 ) -> None:
     assert main(["render", str(credential_file), "--html", str(tmp_path / "c.html")]) == 0
-    assert isinstance(described[0][0], dict) and described[0][1] == ("en",)
-    assert "Not verified yet" in (tmp_path / "c.html").read_text("utf-8")
+    caption = describe(signed_credential).captions["not_verified_yet"].text
+    assert caption in (tmp_path / "c.html").read_text("utf-8")
 
 
-def test_render_needs_an_output(
-    credential_file: Path, capsys: pytest.CaptureFixture[str], described: list[Any]
+def test_render_of_a_tampered_credential_with_verify_exits_1_and_shows_it(
+    tmp_path: Path, signed_credential: dict[str, Any]
 ) -> None:
+    changed = json.loads(json.dumps(signed_credential))
+    changed["credentialSubject"]["fullName"] = {"en": "Mallory"}
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    assert main(["render", str(path), "--html", str(tmp_path / "c.html"), "--verify"]) == 1
+    page = (tmp_path / "c.html").read_text("utf-8")
+    assert describe(changed).captions["not_verified"].text in page and "Mallory" in page
+
+
+def test_render_needs_an_output(credential_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", str(credential_file)]) == 2
     assert "--html, --pdf, --png" in capsys.readouterr().err
-
-
-def test_render_without_describe_is_a_usage_error(
-    credential_file: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delattr(microcred.display, "describe", raising=False)
-    assert main(["render", str(credential_file), "--html", str(tmp_path / "c.html")]) == 2
-    assert "describe" in capsys.readouterr().err
-    assert not (tmp_path / "c.html").exists()
-
-
-@pytest.mark.skipif(
-    not hasattr(microcred.display, "describe"), reason="describe() not in this branch"
-)
-def test_render_end_to_end_with_the_real_describe(credential_file: Path, tmp_path: Path) -> None:
-    code = main(["render", str(credential_file), "--html", str(tmp_path / "c.html"), "--verify"])
-    assert code == 0
-    assert "<h1" in (tmp_path / "c.html").read_text("utf-8")

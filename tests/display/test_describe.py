@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from microcred import MicroCredential, api, verify
 from microcred.bindings.edc import is_edc
 from microcred.display import CAPTION_KEYS, EU_LANGUAGES, CredentialView, Text, describe
-from microcred.display.localisation import table
+from microcred.display.localisation import _babel_locale, table
 from microcred.display.negotiation import UNDETERMINED, lookup
 from microcred.errors import MalformedDocumentError
 from microcred.keys.keypair import KeyPair
@@ -202,7 +202,7 @@ def assert_honest(view: CredentialView, source: Any, requested: tuple[str, ...])
                 continue
         if text.language == "en" and text.text in vocabulary_labels():
             continue  # the EU vocabularies' English labels
-        locale = Locale.parse(text.language.replace("-", "_"))
+        locale = _babel_locale([text.language])  # the CLDR locale describe() writes in
         if text.text in locale.territories.values() or text.text in locale.languages.values():
             continue
         assert is_cldr_date(text.text, locale), f"{text} is not known to be in {text.language}"

@@ -20,7 +20,11 @@ from microcred.verification.eu_standard import annex_i_elements
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "microcred"
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-NOT_CODES = {"MICROCRED_KEY_PASSWORD": "the environment variable naming a key's password"}
+NOT_CODES = {
+    "MICROCRED_KEY_PASSWORD": "the environment variable naming a key's password",
+    "MICROCRED_FONT_PATH": "the environment variable naming font folders",
+    "MICROCRED_PYLD_CONTEXTS": "the environment variable making pyld process every context",
+}
 """Upper-case strings in the source that are no problem code, and why."""
 
 

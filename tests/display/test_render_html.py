@@ -103,7 +103,7 @@ def test_chromium_loads_each_page_without_requests_or_errors(
     assert loaded.requests == [] and loaded.errors == []
     assert SAMPLE_LEARNERS[script] in loaded.text
     assert SAMPLE_TITLES["en"] in loaded.text
-    headline = {True: "Verified: this is what", False: "Not verified", None: "Not verified yet"}
+    headline = {True: "Verified", False: "Not verified", None: "Not verified yet"}
     assert headline[verified] in loaded.text
     assert loaded.screenshot.startswith(b"\x89PNG")
 

@@ -8,7 +8,6 @@ then 1 when the credential is not verified (the files are written all the same).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +15,13 @@ from microcred.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     UsageError,
+    announce,
     read_bytes,
     read_credential,
     write_atomically,
 )
 
 __all__ = ["add_render_command"]
-
-
-def _describe() -> Callable[..., Any]:
-    """`microcred.display.describe`, imported when the command runs."""
-    import microcred.display as display
-
-    describe = getattr(display, "describe", None)
-    if describe is None:
-        raise UsageError("this microcred cannot describe a credential yet (no display.describe)")
-    return describe  # type: ignore[no-any-return]
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -47,7 +37,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from microcred import api
 
         result = api.verify(credential)
-    view = _describe()(result if result is not None else credential, languages=languages)
+    from microcred.display import describe  # the render extra: only when the command runs
+
+    view = describe(credential, languages=languages, result=result)
     qr = (view.id or "") if args.qr == "" else args.qr
     if args.qr == "" and not qr:
         raise UsageError("--qr without a link needs a credential with an id")
@@ -55,14 +47,17 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from microcred.display.html import render_html
 
         write_atomically(Path(args.html), render_html(view, qr=qr, logo=logo))
+        announce(args.html, "wrote the HTML page to")
     if args.pdf:
         from microcred.display.pdf import render_pdf
 
         write_atomically(Path(args.pdf), render_pdf(view, qr=qr, logo=logo))
+        announce(args.pdf, "wrote the PDF to")
     if args.png:
         from microcred.display.page import render_png
 
         write_atomically(Path(args.png), render_png(view, qr=qr, logo=logo))
+        announce(args.png, "wrote the page image to")
     if result is not None and not result.verified:
         return EXIT_NOT_VERIFIED
     return EXIT_OK

@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from microcred.display.describer import describe
+    from microcred.display.describing import describe
     from microcred.display.localisation import EU_LANGUAGES
     from microcred.display.view import (
         CAPTION_KEYS,
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
-    "describe": "microcred.display.describer",
+    "describe": "microcred.display.describing",
     "EU_LANGUAGES": "microcred.display.localisation",
     **{
         name: "microcred.display.view"

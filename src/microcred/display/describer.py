@@ -1,14 +1,15 @@
-"""`describe()`: one `CredentialView` of any credential we can read (or of a verification
-result), in the reader's languages, every text carrying the language it is really in.
+"""`view_of()`: the `CredentialView` of what a credential says (a `Reading`), in the
+reader's languages, every text carrying the language it is really in (`describe()` reads).
 
-Content comes from `microcred.display.reading` (the model's JSON input format, possibly
-incomplete), words around it from `microcred.display.localisation`; Annex I elements in the
-order of `data/annex-i.json`, each with its values or none (absent).
+Content comes from a `Reading` (the model's JSON input format, possibly incomplete; made by
+`microcred.display.reading`), words around it from `microcred.display.localisation`;
+Annex I elements in the order of `data/annex-i.json`, each with its values or none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -16,7 +17,6 @@ from typing import Any
 
 from microcred.display.localisation import Localisation
 from microcred.display.negotiation import UNDETERMINED, lookup, parse_languages, pick_text
-from microcred.display.reading import Reading, read_any
 from microcred.display.view import (
     CAPTION_KEYS,
     CheckView,
@@ -27,7 +27,7 @@ from microcred.display.view import (
 )
 from microcred.result import CheckStatus, VerificationResult
 
-__all__ = ["describe"]
+__all__ = ["Reading", "view_of"]
 
 _STATUS = {
     CheckStatus.PASSED: "passed",
@@ -36,6 +36,21 @@ _STATUS = {
     CheckStatus.FAILED: "failed",
     CheckStatus.INDETERMINATE: "failed",  # not decided: the credential is not verified
 }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a credential says: `fields` in the model's JSON input format (what is missing
+    is absent), `labels` concept IRI -> the label the credential gives it (a language map
+    or a string), the `format` read, the credential as given (`source`)."""
+
+    format: str
+    fields: Mapping[str, Any]
+    source: Any
+    labels: Mapping[str, Any] = field(default_factory=dict)
+    language: str | None = None
+    """The language plain (untagged) strings are in, where the credential says so (OB3
+    `inLanguage`); None: not stated."""
 
 
 @cache
@@ -333,34 +348,16 @@ def _first(texts: Sequence[Text]) -> Text | None:
     return texts[0] if texts else None
 
 
-def describe(
-    credential_or_result: Any,
-    *,
+def view_of(
+    reading: Reading,
     languages: str | Iterable[str] = ("en",),
+    *,
     result: VerificationResult | None = None,
 ) -> CredentialView:
-    """What a person sees of a credential, in the first of `languages` we can show.
-
-    `credential_or_result`: a credential of ours (signed or not), a Europass EDC (sealed or
-    not), an Open Badges 3.0 or CLR credential, a compact vc+jwt or SD-JWT VC token, a
-    `MicroCredential`, or a `VerificationResult` (its verified document is shown with the
-    verdict). `result`: the verification result of the credential given, when it did not
-    verify (a failed result carries no document) or was verified elsewhere.
-
-    `languages`: BCP 47 tags in order of preference (`("de-AT", "en")` or `"de-AT,en"`);
-    each tag falls back to its shorter forms (`de-AT` -> `de`). Every `Text` says the
-    language it is in and whether it is a fallback. Raises MissingDependencyError without
-    Babel (`pip install 'microcred[render]'`), MalformedDocumentError for what is no
-    credential.
-    """
+    """The view of what `reading` says, in the first of `languages` we can show, with the
+    verdict of `result` when given (`describe()` reads any credential into a Reading)."""
     requested = parse_languages(languages) or ("en",)
     words = Localisation.negotiate(requested)
-    if isinstance(credential_or_result, VerificationResult):
-        result = credential_or_result
-        document = result.document
-        reading = read_any(document) if document is not None else Reading("unknown", {}, None)
-    else:
-        reading = read_any(credential_or_result)
     describer = _Describer(reading, words)
     elements = describer.elements()
     bodies = describer.bodies()

@@ -9,29 +9,14 @@ Nothing here verifies: a `VerificationResult` is read through the document it ca
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from microcred.display.describer import Reading
 from microcred.errors import MalformedDocumentError, MicrocredError
 
 __all__ = ["Reading", "read_any"]
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a credential says: `fields` in the model's JSON input format (what is missing
-    is absent), `labels` concept IRI -> the label the credential gives it (a language map
-    or a string), the `format` read, the credential as given (`source`)."""
-
-    format: str
-    fields: Mapping[str, Any]
-    source: Any
-    labels: Mapping[str, Any] = field(default_factory=dict)
-    language: str | None = None
-    """The language plain (untagged) strings are in, where the credential says so (OB3
-    `inLanguage`); None: not stated."""
 
 
 def _own_labels(value: Any) -> dict[str, Any]:

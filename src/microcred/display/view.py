@@ -32,6 +32,11 @@ CAPTION_KEYS = (
     "not_verified",
     "not_verified_yet",
     "scan_to_verify",
+    "heading",
+    "status_passed",
+    "status_failed",
+    "status_warning",
+    "status_skipped",
 )
 """The user-interface captions every `CredentialView.captions` holds, one per key."""
 

@@ -4,7 +4,10 @@ with or without a verdict. The captions are English unless given."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from microcred.display.view import (
@@ -34,28 +37,13 @@ SAMPLE_TITLES = {
 }
 """A title per language."""
 
-_CAPTIONS_EN = {
-    "title": "Title",
-    "description": "Description",
-    "learner": "Awarded to",
-    "awarding_body": "Awarding body",
-    "country": "Country",
-    "issued": "Date of issuing",
-    "valid": "Valid",
-    "learning_outcomes": "Learning outcomes",
-    "workload": "Workload",
-    "levels": "Level",
-    "assessment": "Assessment",
-    "quality_assurance": "Quality assurance",
-    "grade": "Grade",
-    "annex_i": "Elements of the EU micro-credential (Annex I)",
-    "absent": "not stated",
-    "verdict": "Verification",
-    "verified": "Verified: this is what the issuer signed",
-    "not_verified": "Not verified",
-    "not_verified_yet": "Not verified yet",
-    "scan_to_verify": "Scan to verify",
-}
+
+@cache
+def _captions_en() -> Mapping[str, str]:
+    """The English captions describe() uses (data/display/en.json)."""
+    text = (resources.files("microcred") / "data" / "display" / "en.json").read_text("utf-8")
+    captions: Mapping[str, str] = json.loads(text)["captions"]
+    return captions
 
 
 def sample_view(
@@ -78,7 +66,7 @@ def sample_view(
     shown = {
         key: Text(given[key], language)
         if key in given
-        else Text(_CAPTIONS_EN[key], "en", fallback=not english)
+        else Text(_captions_en()[key], "en", fallback=not english)
         for key in CAPTION_KEYS
     }
 
