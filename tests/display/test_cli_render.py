@@ -69,3 +69,19 @@ def test_render_of_a_tampered_credential_with_verify_exits_1_and_shows_it(
 def test_render_needs_an_output(credential_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", str(credential_file)]) == 2
     assert "--html, --pdf, --png" in capsys.readouterr().err
+
+
+def test_render_verify_takes_the_verify_options(tmp_path: Path) -> None:
+    """`render --verify` verifies as `verify` would: a sealed EDC needs its trust anchor."""
+    from microcred.testing.seal import write_test_seal
+
+    pki = write_test_seal(tmp_path / "pki")
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
+    edc = tmp_path / "edc.json"
+    issue = ["issue", str(example), "--format", "edc", "--key", str(pki["seal"])]
+    assert main([*issue, "--cert", str(pki["chain"]), "-o", str(edc)]) == 0
+    page = ["render", str(edc), "--html", str(tmp_path / "p.html"), "--verify"]
+    assert main(page) == 1  # no trust anchor: the seal is untrusted
+    assert main([*page, "--trust-anchor", str(pki["root"]), "--lang", "ga"]) == 0
+    html = (tmp_path / "p.html").read_text("utf-8")
+    assert '<html lang="ga">' in html and "Fíoraithe" in html

@@ -41,6 +41,7 @@ from microcred.cli.common import (
 from microcred.cli.status import allocate_status_entries
 from microcred.integrity.cryptosuites import CRYPTOSUITES
 from microcred.keys.keypair import KeyPair, PublicKey
+from microcred.result import VerificationResult
 
 __all__ = ["add_credential_commands"]
 
@@ -150,6 +151,47 @@ def _cmd_sign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_check_options(parser: argparse.ArgumentParser) -> None:
+    """The options of one verification, shared by `verify` and `render --verify`."""
+    parser.add_argument(
+        "--nonce", help="SD-JWT: the nonce you gave the holder (its Key Binding JWT must carry it)"
+    )
+    parser.add_argument("--audience", help="SD-JWT: your identifier, the Key Binding JWT's aud")
+    parser.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="serve a context from a file",
+    )
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="sealed EDCs: a trusted certificate (PEM or DER); without one a seal is untrusted",
+    )
+    add_verify_options(parser)
+    add_status_options(parser)
+
+
+def verify_with_options(credential: Any, args: argparse.Namespace) -> VerificationResult:
+    """`verify()` of `credential` with the options `add_check_options` registered."""
+    anchors = [read_bytes(path) for path in args.trust_anchor]
+    return api.verify(
+        credential,
+        now=moment(args.now, "--now"),
+        loader=context_loader(args.context),
+        resolver=did_document_resolver(args.did_document),
+        profile=args.profile,
+        trust_anchors=anchors or None,
+        challenge=args.nonce,
+        domain=args.audience,
+        **status_options(args),
+    )
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     if args.batch is not None:
         from microcred.cli.verify_batch import verify_batch
@@ -159,19 +201,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(
             "give one credential file, or --batch FILE.jsonl (see `microcred verify --help`)"
         )
-    now = moment(args.now, "--now")
-    anchors = [read_bytes(path) for path in args.trust_anchor]
-    result = api.verify(
-        read_credential(args.input),
-        now=now,
-        loader=context_loader(args.context),
-        resolver=did_document_resolver(args.did_document),
-        profile=args.profile,
-        trust_anchors=anchors or None,
-        challenge=args.nonce,
-        domain=args.audience,
-        **status_options(args),
-    )
+    result = verify_with_options(read_credential(args.input), args)
     if args.json:
         emit(result.to_dict(), None)
     else:
@@ -288,28 +318,8 @@ def add_credential_commands(commands: Any) -> None:
         metavar="FILE",
         help="JSON Lines, one credential per line: one verdict per line on stdout (verify_many)",
     )
-    verify.add_argument(
-        "--nonce", help="SD-JWT: the nonce you gave the holder (its Key Binding JWT must carry it)"
-    )
-    verify.add_argument("--audience", help="SD-JWT: your identifier, the Key Binding JWT's aud")
     verify.add_argument("--json", action="store_true", help="print the full result as JSON")
-    verify.add_argument("--now", help="verify as of this date-time (ISO 8601 with time zone)")
-    verify.add_argument(
-        "--context",
-        action="append",
-        default=[],
-        metavar="URL=FILE",
-        help="serve a context from a file",
-    )
-    verify.add_argument(
-        "--trust-anchor",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="sealed EDCs: a trusted certificate (PEM or DER); without one a seal is untrusted",
-    )
-    add_verify_options(verify)
-    add_status_options(verify)
+    add_check_options(verify)
     verify.set_defaults(run=_cmd_verify)
 
     demo = commands.add_parser("demo", help="issue and verify the sample micro-credential")

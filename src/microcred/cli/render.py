@@ -20,6 +20,7 @@ from microcred.cli.common import (
     read_credential,
     write_atomically,
 )
+from microcred.cli.credentials import add_check_options
 
 __all__ = ["add_render_command"]
 
@@ -34,9 +35,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
     logo = read_bytes(args.logo) if args.logo else None
     result = None
     if args.verify:
-        from microcred import api
+        from microcred.cli.credentials import verify_with_options
 
-        result = api.verify(credential)
+        result = verify_with_options(credential, args)
     from microcred.display import describe  # the render extra: only when the command runs
 
     view = describe(credential, languages=languages, result=result)
@@ -85,6 +86,9 @@ def add_render_command(commands: Any) -> None:
     )
     render.add_argument("--logo", metavar="FILE", help="the issuer's logo (PNG or JPEG)")
     render.add_argument(
-        "--verify", action="store_true", help="verify first and show the verdict (exit 1 if not)"
+        "--verify",
+        action="store_true",
+        help="verify first and show the verdict (exit 1 if not), with the options below",
     )
+    add_check_options(render)
     render.set_defaults(run=_cmd_render)
