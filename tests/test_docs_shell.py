@@ -47,6 +47,12 @@ PAGE_HAS = {  # and what one page assumes besides
     "scale.md": (
         "microcred status create --key key.json --url https://issuer.example/status/1 -o status/\n"
     ),
+    "display.md": (
+        "microcred issue mc.json --key key.json -o vc.json\n"
+        "python -m microcred.testing.seal .\n"
+        "microcred issue mc.json --format edc --key seal.pem --cert chain.pem -o edc.json\n"
+    ),
+    "display-renderers.md": "microcred issue mc.json --key key.json -o credential.json\n",
     "testing.md": (
         'python -c "from microcred.testing.corpus import write_corpus;'
         " write_corpus('my-samples')\"\n"
