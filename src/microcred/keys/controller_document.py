@@ -8,7 +8,6 @@ never an exception. Keys are Multikey or JsonWebKey (Ed25519, P-256, P-384, RSA)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -16,11 +15,13 @@ from microcred.errors import InvalidKeyError, MicrocredError
 from microcred.keys.did_key import ResolutionFailure, ResolutionFailureCode, VerificationMethod
 from microcred.keys.keypair import PublicKey
 from microcred.keys.rsa import AnyPublicKey, public_key_from_jwk
+from microcred.strict_json import parse_json
 
 __all__ = [
     "RELATIONSHIPS",
     "failure",
     "fetch_document",
+    "fetch_json",
     "find_verification_method",
     "shown",
     "sole_assertion_method",
@@ -39,6 +40,29 @@ _SECRET_MEMBERS = frozenset(
 )
 
 
+def fetch_json(
+    fetch: Callable[[str], bytes], url: str, location: str, *, max_bytes: int
+) -> Mapping[str, Any] | ResolutionFailure:
+    """The JSON object at `location`, through the caller's `fetch`, read strictly (one
+    meaning per document: no duplicate members, NaN or unbounded nesting) and bounded in
+    size; any failure is a ResolutionFailure for `url`, never an exception."""
+    try:
+        data = fetch(location)
+    except Exception as error:  # the caller's HTTP stack: any failure is "not found"
+        return failure(url, "NOT_FOUND", f"fetching {location} failed: {error!r}")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        return failure(url, "INVALID_DID_DOCUMENT", "fetch must return the document bytes")
+    if len(data) > max_bytes:
+        return failure(url, "INVALID_DID_DOCUMENT", f"{location} is larger than {max_bytes} bytes")
+    try:
+        document = parse_json(bytes(data))
+    except MicrocredError as error:
+        return failure(url, "INVALID_DID_DOCUMENT", f"{location} is not JSON: {error.message}")
+    if not isinstance(document, dict):
+        return failure(url, "INVALID_DID_DOCUMENT", f"{location} is not a JSON object")
+    return document
+
+
 def fetch_document(
     fetch: Callable[[str], bytes],
     url: str,
@@ -49,22 +73,9 @@ def fetch_document(
 ) -> Mapping[str, Any] | ResolutionFailure:
     """Fetch and parse the controller document at `document_url`; its `id` must be
     `expected_id` (CID §3.3 step 6) and it must not publish secret key material."""
-    try:
-        data = fetch(document_url)
-    except Exception as error:  # the caller's HTTP stack: any failure is "not found"
-        return failure(url, "NOT_FOUND", f"fetching {document_url} failed: {error!r}")
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        return failure(url, "INVALID_DID_DOCUMENT", "fetch must return the document bytes")
-    if len(data) > max_bytes:
-        return failure(
-            url, "INVALID_DID_DOCUMENT", f"the controller document is larger than {max_bytes} bytes"
-        )
-    try:
-        document = json.loads(bytes(data), parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as error:
-        return failure(url, "INVALID_DID_DOCUMENT", f"the controller document is not JSON: {error}")
-    if not isinstance(document, dict):
-        return failure(url, "INVALID_DID_DOCUMENT", "a controller document is a JSON object")
+    document = fetch_json(fetch, url, document_url, max_bytes=max_bytes)
+    if isinstance(document, ResolutionFailure):
+        return document
     if document.get("id") != expected_id:
         return failure(
             url,
@@ -178,10 +189,6 @@ def _absolute(reference: Any, controller: str) -> str | None:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def shown(value: Any) -> str:

@@ -10,14 +10,13 @@ metadata must list exactly one key. Failures are `ResolutionFailure`s, never exc
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from microcred.errors import MicrocredError
-from microcred.keys.controller_document import failure
+from microcred.keys.controller_document import failure, fetch_json
 from microcred.keys.did_key import ResolutionFailure, VerificationMethod
 from microcred.keys.rsa import public_key_from_jwk
 
@@ -78,16 +77,4 @@ class JwtVcIssuerResolver:
         return VerificationMethod(url, "JsonWebKey", issuer, key, frozenset({"assertionMethod"}))
 
     def _json(self, url: str, location: str) -> Mapping[str, Any] | ResolutionFailure:
-        try:
-            data = self.fetch(location)
-        except Exception as error:  # the caller's HTTP stack: any failure is "not found"
-            return failure(url, "NOT_FOUND", f"fetching {location} failed: {error!r}")
-        if not isinstance(data, bytes | bytearray) or len(data) > self.max_document_bytes:
-            return failure(url, "INVALID_DID_DOCUMENT", f"{location}: not a document we read")
-        try:
-            document = json.loads(bytes(data))
-        except (ValueError, RecursionError):
-            return failure(url, "INVALID_DID_DOCUMENT", f"{location} is not JSON")
-        if not isinstance(document, dict):
-            return failure(url, "INVALID_DID_DOCUMENT", f"{location} is not a JSON object")
-        return document
+        return fetch_json(self.fetch, url, location, max_bytes=self.max_document_bytes)
