@@ -245,10 +245,15 @@ def load_key(path: str) -> KeyPair:
     """The key pair of a key file (`microcred keygen`) or of a PEM private key (PKCS#8 or
     SEC1; encrypted with the password in $MICROCRED_KEY_PASSWORD); a malformed secret is
     reported without any of its text."""
+    return _read_key(path)[0]
+
+
+def _read_key(path: str) -> tuple[KeyPair, Any]:
+    """(the key pair, the `id` its key file names: None for a PEM file)."""
     raw = read_bytes(path)
     if raw.lstrip().startswith(b"-----BEGIN"):
         try:
-            return KeyPair.from_pem(raw, os.environ.get(KEY_PASSWORD_VARIABLE) or None)
+            return KeyPair.from_pem(raw, os.environ.get(KEY_PASSWORD_VARIABLE) or None), None
         except MicrocredError as error:  # pyca's messages never quote key material
             hint = f" (set {KEY_PASSWORD_VARIABLE})" if "password" in error.message else ""
             raise UsageError(f"{path}: {error.message}{hint}") from None
@@ -263,15 +268,14 @@ def load_key(path: str) -> KeyPair:
         raise UsageError(
             f"{path}: secretKeyMultibase is not a valid secret Multikey ({reason})"
         ) from None
-    return KeyPair.from_multikey(secret, data.get("publicKeyMultibase"))  # checks the public key
+    pair = KeyPair.from_multikey(secret, data.get("publicKeyMultibase"))  # checks the public key
+    return pair, data.get("id")
 
 
 def load_signer(path: str) -> Signer:
     """What signs with a key file: its key pair, for the verification method the file's `id`
     names when that is not the did:key one (`microcred keygen --did-web`)."""
-    key = load_key(path)
-    raw = read_bytes(path)
-    method = None if raw.lstrip().startswith(b"-----BEGIN") else read_object(path, raw).get("id")
+    key, method = _read_key(path)
     if method is None or method == key.verification_method:
         return key
     if not isinstance(method, str) or "#" not in method:
