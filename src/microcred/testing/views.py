@@ -4,12 +4,10 @@ with or without a verdict. The captions are English unless given."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from microcred.display.localisation import table
 from microcred.display.view import (
     CAPTION_KEYS,
     CheckView,
@@ -38,14 +36,6 @@ SAMPLE_TITLES = {
 """A title per language."""
 
 
-@cache
-def _captions_en() -> Mapping[str, str]:
-    """The English captions describe() uses (data/display/en.json)."""
-    text = (resources.files("microcred") / "data" / "display" / "en.json").read_text("utf-8")
-    captions: Mapping[str, str] = json.loads(text)["captions"]
-    return captions
-
-
 def sample_view(
     language: str = "en",
     *,
@@ -63,10 +53,11 @@ def sample_view(
     title_text = title if title is not None else SAMPLE_TITLES.get(language, SAMPLE_TITLES["en"])
     given = dict(captions or {})
     english = language.split("-")[0] == "en"
+    english_captions = table("en")["captions"]  # the words describe() uses
     shown = {
         key: Text(given[key], language)
         if key in given
-        else Text(_captions_en()[key], "en", fallback=not english)
+        else Text(english_captions[key], "en", fallback=not english)
         for key in CAPTION_KEYS
     }
 
