@@ -60,3 +60,4 @@ def test_every_line_succeeds_in_a_fresh_clone(tmp_path: Path) -> None:
     assert out.count("VERIFIED\n") >= 8 and "revoked, as expected" in out
     assert "problem: CREDENTIAL_REVOKED" in out  # the line after `status set`
     assert (clone / "did.json").exists() and (clone / "edc.json").exists()
+    assert (clone / "vc.pdf").read_bytes().startswith(b"%PDF-") and (clone / "vc.html").exists()
