@@ -12,15 +12,15 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from microcred.api import issue
 from microcred.errors import FieldError, InvalidMicroCredential, InvalidOptionError, MicrocredError
 from microcred.keys.keypair import KeyPair, Signer
+from microcred.ordered import in_order
 
 if TYPE_CHECKING:
     from microcred.model import MicroCredential
@@ -156,22 +156,6 @@ def _key_spec(key: Signer, key_factory: KeyFactory | None) -> _KeySpec | None:
     return None
 
 
-def _ordered(executor: Executor, tasks: Iterator[_Task], in_flight: int) -> Iterator[list[Outcome]]:
-    """Each task's outcomes in submission order, at most `in_flight` tasks submitted ahead
-    (so a million items never sit in memory at once)."""
-    pending: deque[Future[list[Outcome]]] = deque()
-    try:
-        for task in tasks:
-            pending.append(executor.submit(_run_task, task))
-            if len(pending) >= in_flight:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
-
-
 def iter_issued(
     items: Iterable[MicroCredential | Mapping[str, Any]],
     *,
@@ -199,8 +183,8 @@ def iter_issued(
             return
         with ProcessPoolExecutor(max_workers=count) as pool:
             tasks = (_Task(spec, options, chunk) for chunk in chunks)
-            for done in _ordered(pool, tasks, in_flight or 2 * count):
-                yield from done
+            for _, done in in_order(pool, _run_task, tasks, in_flight or 2 * count):
+                yield from done.result()
         return
     if spec is None:
         raise InvalidOptionError(
@@ -208,8 +192,8 @@ def iter_issued(
             "key_factory that builds the signer in each worker (docs/scale.md)"
         )
     tasks = (_Task(spec, options, chunk) for chunk in chunks)
-    for done in _ordered(executor, tasks, in_flight or _FOREIGN_IN_FLIGHT):
-        yield from done
+    for _, done in in_order(executor, _run_task, tasks, in_flight or _FOREIGN_IN_FLIGHT):
+        yield from done.result()
 
 
 def issue_many(

@@ -75,6 +75,10 @@ class Check:
         object.__setattr__(self, "warnings", tuple(self.warnings))
         object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles (a mappingproxy does not): verify_many's workers send checks back."""
+        return (Check, (self.name, self.status, self.problems, self.warnings, dict(self.details)))
+
     @property
     def ok(self) -> bool:
         """True unless the check failed or could not be decided."""
@@ -132,6 +136,10 @@ class VerificationResult:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "checks", MappingProxyType(dict(self.checks)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles (a mappingproxy does not): verify_many's workers send results back."""
+        return (VerificationResult, (self.verified, dict(self.checks), self.document))
 
     @classmethod
     def from_checks(

@@ -53,6 +53,7 @@ __all__ = [  # the loader seam is re-exported from microcred.status.lists
     "check_status",
     "decide_entry",
     "status_dir_loader",
+    "status_entries",
     "status_file_name",
 ]
 
@@ -273,7 +274,7 @@ def check_status(
     own status is never followed). A list counts only when issued by the credential's
     issuer or by one of `authorities`. `memo` keeps verified lists across one run.
     """
-    located = _status_entries(document)
+    located = status_entries(document)
     if not located:
         return Check("status", CheckStatus.SKIPPED, details={"reason": "no credentialStatus"})
     if len(located) > max_entries:
@@ -286,7 +287,7 @@ def check_status(
     return aggregate_entries(entries, policy)
 
 
-def _status_entries(document: Mapping[str, Any]) -> list[tuple[Any, Path]]:
+def status_entries(document: Mapping[str, Any]) -> list[tuple[Any, Path]]:
     """Every status entry with its path: all of `credentialStatus`, and the entries some
     EDC tools put under `status` (objects typed as a status list entry or naming a
     statusListCredential), so that no entry the credential carries is silently skipped."""

@@ -11,6 +11,7 @@ and `verify_presentation()` build one per call.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -147,21 +148,37 @@ class Verifier:
         *,
         now: datetime | None = None,
         expected_proof_purpose: str = "assertionMethod",
+        workers: int = 1,
     ) -> Iterator[VerificationResult]:
         """Verify many credentials as of one `now` (default: when called): one result per
         document, streamed in input order, never raising on any of them. Each status list
-        is verified once for the run while the status loader gives the same document."""
+        is verified once for the run while the status loader gives the same document.
+        `workers` > 1 verifies chunks in that many forked processes (docs/scale.md)."""
         self._call(now)  # bad options raise here, not at the first result
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise InvalidOptionError("workers must be a positive integer")
         moment = now or datetime.now(UTC)
-        return self._verify_run(documents, moment, expected_proof_purpose)
+        if workers == 1:
+            return self._verify_run(documents, moment, expected_proof_purpose, ListMemo())
+        from microcred.verification.parallel import verify_in_workers
+
+        return verify_in_workers(self, documents, moment, expected_proof_purpose, workers)
 
     def _verify_run(
-        self, documents: Iterable[Any], now: datetime, purpose: str
+        self, documents: Iterable[Any], now: datetime, purpose: str, lists: ListMemo
     ) -> Iterator[VerificationResult]:
-        lists = ListMemo()
+        """Each document verified in turn, the run's status lists kept in `lists`."""
         for document in documents:
             call = self._call(now, expected_proof_purpose=purpose, lists=lists)
             yield _guarded(partial(self._verify, document, call), VerificationResult.from_checks)
+
+    def _with_status_loader(self, loader: StatusListLoader) -> Verifier:
+        """The same verifier reading status lists from `loader` as it is (no cache around
+        it): what a verify_many worker uses for the lists its run ships to it."""
+        other = object.__new__(Verifier)
+        object.__setattr__(other, "_settings", replace(self._settings, status_loader=loader))
+        object.__setattr__(other, "_mechanisms", self._mechanisms)
+        return other
 
     def verify_presentation(
         self,
@@ -199,11 +216,12 @@ def verify_many(
     verifier: Verifier | None = None,
     now: datetime | None = None,
     expected_proof_purpose: str = "assertionMethod",
+    workers: int = 1,
 ) -> Iterator[VerificationResult]:
     """`verifier.verify_many(documents)` (a default `Verifier` if none is given): one verdict
     per document, in input order, each issuer key, context and status list resolved once."""
     return (verifier or Verifier()).verify_many(
-        documents, now=now, expected_proof_purpose=expected_proof_purpose
+        documents, now=now, expected_proof_purpose=expected_proof_purpose, workers=workers
     )
 
 

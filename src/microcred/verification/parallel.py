@@ -1,0 +1,207 @@
+"""`Verifier.verify_many(workers=N)`: chunks of documents verified in N worker processes,
+results in input order.
+
+Workers are forked from this process, so the Verifier's loader, resolver and callables
+never need to pickle: each worker inherits the Verifier as it was when the run started.
+Documents are read a window at a time (`WINDOW_CHUNKS` chunks per worker) and a pool is
+forked for each window, so workers inherit the documents instead of unpickling them; only
+results travel back. Before each fork, this process loads the status lists the window names
+through the Verifier's status loader (cached, so once per run) and resolves the keys its
+Data Integrity proofs name (the resolver's cache, which workers inherit): the caller's
+loader and resolver do not run again in workers. Each worker verifies each list once. A
+chunk a worker cannot return (a worker died, a result that does not pickle) is verified in
+this process instead: the run never raises and never skips a document.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import multiprocessing
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from microcred.errors import InvalidOptionError, StatusRetrievalError
+from microcred.ordered import in_order
+from microcred.result import VerificationResult
+from microcred.status.check import status_entries
+from microcred.status.lists import ListMemo
+from microcred.vcdm import as_list
+
+if TYPE_CHECKING:
+    from microcred.verification.verifier import Verifier
+
+__all__ = ["CHUNK_SIZE", "verify_in_workers"]
+
+CHUNK_SIZE = 32
+"""Documents a worker verifies per task."""
+WINDOW_CHUNKS = 32
+"""Chunks per worker in one window: the documents read ahead and forked with each pool."""
+
+
+@dataclass(frozen=True, slots=True)
+class _LoadFailed:
+    """The status loader raised for a URL: the worker reports it as the loader's failure."""
+
+    message: str
+
+
+_Slice = tuple[str, int, int]
+"""(run token, start, stop): documents of the run's current window a worker verifies."""
+
+
+class _ShippedLists:
+    """A worker's status loader: the lists this run shipped, each kept as one object while
+    its content stays the same (so the run memo verifies it once); other URLs go to the
+    Verifier's own loader."""
+
+    def __init__(self, fallback: Any) -> None:
+        self._fallback = fallback
+        self._lists: dict[str, Any] = {}
+
+    def receive(self, lists: Mapping[str, Any]) -> None:
+        for url, document in lists.items():
+            try:
+                same = self._lists.get(url) == document
+            except Exception:  # a caller's loader may give anything (nested too deep, ...)
+                same = False
+            if not same:
+                self._lists[url] = document
+
+    def __call__(self, url: str, /) -> Any:
+        found = self._lists.get(url)
+        if isinstance(found, _LoadFailed):
+            raise StatusRetrievalError(found.message)
+        if found is not None:
+            return found
+        if self._fallback is None:
+            raise StatusRetrievalError("no status list loader was given")
+        return self._fallback(url)
+
+
+@dataclass(slots=True)
+class _Run:
+    """What each forked worker verifies with: the Verifier on shipped lists, and the
+    window of documents it was forked with."""
+
+    verifier: Verifier
+    lists: _ShippedLists
+    now: datetime
+    purpose: str
+    window: Sequence[Any] = ()
+    memo: ListMemo = dataclasses.field(default_factory=ListMemo)  # each worker's own copy
+
+
+_runs: dict[str, _Run] = {}  # set before each window's pool forks: its workers inherit it
+
+
+def verify_in_workers(
+    verifier: Verifier,
+    documents: Iterable[Any],
+    now: datetime,
+    purpose: str,
+    workers: int,
+) -> Iterator[VerificationResult]:
+    """One result per document, in input order, verified by `workers` forked processes."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise InvalidOptionError("workers > 1 needs processes started by fork (Linux, macOS)")
+    loader = verifier.settings.status_loader
+    shipped = _ShippedLists(loader)
+    token = uuid.uuid4().hex
+    in_worker = verifier if loader is None else verifier._with_status_loader(shipped)
+    run = _runs[token] = _Run(in_worker, shipped, now, purpose)
+    here = ListMemo()  # for slices this process verifies itself
+    iterator, chunk_size = iter(documents), CHUNK_SIZE
+    try:
+        while window := list(islice(iterator, chunk_size * workers * WINDOW_CHUNKS)):
+            run.window, run.memo = window, ListMemo()
+            shipped.receive(_lists_named(window, loader))
+            _resolve_keys(window, verifier.settings.resolver)
+            gc.freeze()  # forked workers then never walk (and copy) what they inherit
+            slices = [
+                (token, start, min(start + chunk_size, len(window)))
+                for start in range(0, len(window), chunk_size)
+            ]
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                for (_, start, stop), done in in_order(pool, _verify_slice, slices, len(slices)):
+                    try:
+                        shipped_back = done.result()
+                    except Exception:  # a worker died, or a result did not pickle
+                        yield from verifier._verify_run(window[start:stop], now, purpose, here)
+                        continue
+                    for document, (result, same) in zip(
+                        window[start:stop], shipped_back, strict=True
+                    ):
+                        yield dataclasses.replace(result, document=document) if same else result
+    finally:
+        gc.unfreeze()
+        del _runs[token]
+
+
+def _verify_slice(where: _Slice) -> list[tuple[VerificationResult, bool]]:
+    """What a worker runs: each result, with `document` left out (and True) when it is the
+    document of the window, which the parent holds too."""
+    token, start, stop = where
+    run = _runs[token]
+    documents = run.window[start:stop]
+    results = run.verifier._verify_run(documents, run.now, run.purpose, run.memo)
+    return [
+        (dataclasses.replace(result, document=None), True)
+        if result.document is not None and result.document is document
+        else (result, False)
+        for document, result in zip(documents, results, strict=True)
+    ]
+
+
+def _resolve_keys(window: Sequence[Any], resolver: Any) -> None:
+    """Each key the window's Data Integrity proofs name, resolved here before the workers
+    fork: they inherit the resolver's cache, so a caller's resolver runs once per key."""
+    for method in _named(window, _proof_methods):
+        try:
+            resolver(method)
+        except Exception:  # the worker meets the same failure and reports it
+            continue
+
+
+def _lists_named(window: Sequence[Any], loader: Any) -> dict[str, Any]:
+    """Every status list the window's credentials name, as the loader gives it now."""
+    if loader is None:
+        return {}
+    lists: dict[str, Any] = {}
+    for url in _named(window, _status_lists):
+        try:
+            lists[url] = loader(url)
+        except Exception as error:  # the caller's loader may raise anything
+            lists[url] = _LoadFailed(str(error))
+    return lists
+
+
+def _named(window: Sequence[Any], names: Callable[[Mapping[str, Any]], Iterator[Any]]) -> list[str]:
+    """The URLs `names` finds in the window's JSON objects, once each, sorted; a document
+    it cannot read is left to its worker, which reports what is wrong with it."""
+    found: set[str] = set()
+    for document in window:
+        if isinstance(document, Mapping):
+            try:
+                found.update(url for url in names(document) if isinstance(url, str))
+            except Exception:
+                continue
+    return sorted(found)
+
+
+def _proof_methods(document: Mapping[str, Any]) -> Iterator[Any]:
+    for proof in as_list(document.get("proof")):
+        if isinstance(proof, Mapping):
+            yield proof.get("verificationMethod")
+
+
+def _status_lists(document: Mapping[str, Any]) -> Iterator[Any]:
+    for entry, _ in status_entries(document):
+        if isinstance(entry, Mapping):
+            yield entry.get("statusListCredential")

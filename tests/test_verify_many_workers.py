@@ -1,0 +1,206 @@
+"""verify_many(workers=N): the same verdicts as one process, in input order; the caller's
+status loader and resolver run once per list and key for the whole run (in this process,
+before workers fork); a worker that dies costs time, never a verdict."""
+
+from __future__ import annotations
+
+import copy
+import gc
+import os
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+import microcred.verification.parallel as parallel
+from microcred.errors import InvalidOptionError
+from microcred.keys.did_key import resolve_did_key
+from microcred.result import VerificationResult
+from microcred.verification.verifier import Verifier, verify_many
+from tests.test_verify_many import PER_ISSUER, REVOKED, Counting, _issuer
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork"), reason="workers > 1 forks processes; this OS cannot fork"
+)
+NOW = datetime.now(UTC)
+Cohort = tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]
+
+
+@pytest.fixture(scope="module")
+def cohort() -> Cohort:
+    credentials: list[dict[str, Any]] = []
+    lists: dict[str, dict[str, Any]] = {}
+    for n in range(3):
+        issued, url, signed = _issuer(n)
+        credentials += issued
+        lists[url] = signed
+    return credentials, lists
+
+
+def _mixed(credentials: list[dict[str, Any]]) -> list[Any]:
+    """Good, revoked, tampered, foreign and non-credential documents, interleaved."""
+    tampered = copy.deepcopy(credentials[2])
+    tampered["credentialSubject"]["fullName"] = {"en": "Someone Else"}
+    unknown_list = copy.deepcopy(credentials[3])
+    unknown_list["credentialStatus"]["statusListCredential"] = "https://nowhere.example/9"
+    odd: list[Any] = [tampered, unknown_list, {"not": "a credential"}, 42, None, "eyJ.x.y", []]
+    documents: list[Any] = []
+    for i, credential in enumerate(credentials):
+        documents.append(credential)
+        if i % 5 == 0 and odd:
+            documents.append(odd.pop())
+    return documents + odd
+
+
+def _verdicts(results: list[VerificationResult]) -> list[dict[str, Any]]:
+    return [r.to_dict() | {"document": r.document} for r in results]
+
+
+class FailingUnknown(Counting):
+    """Counting, and a loader that fails for a URL it does not hold."""
+
+    def load(self, url: str) -> Any:
+        if url not in self.lists:
+            self.loads[url] += 1
+            raise OSError(f"no such list: {url}")
+        return super().load(url)
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_give_the_verdicts_of_one_process_in_order(
+    cohort: Cohort, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 4)  # many chunks and several windows
+    monkeypatch.setattr(parallel, "WINDOW_CHUNKS", 2)
+    credentials, lists = cohort
+    documents = _mixed(credentials)
+    one = FailingUnknown(lists)
+    alone = list(
+        Verifier(resolver=one.resolve, status_loader=one.load).verify_many(documents, now=NOW)
+    )
+    many = FailingUnknown(lists)
+    verifier = Verifier(resolver=many.resolve, status_loader=many.load)
+    results = list(verifier.verify_many(iter(documents), now=NOW, workers=workers))
+
+    assert _verdicts(results) == _verdicts(alone)
+
+    def kept(results: list[VerificationResult]) -> list[bool]:  # the caller's own object
+        pairs = zip(results, documents, strict=True)
+        return [r.document is not None and r.document is d for r, d in pairs]
+
+    assert kept(results) == kept(alone)
+    expected = [i % PER_ISSUER != REVOKED for i in range(len(credentials))]
+    assert [r.verified for r, d in zip(results, documents, strict=True) if d in credentials] == (
+        expected
+    )
+    assert gc.get_freeze_count() == 0  # the run froze the heap only while it forked workers
+
+    methods = {c["proof"]["verificationMethod"] for c in credentials}
+    assert many.resolved == Counter(dict.fromkeys(methods, 1))  # once for the whole run
+    assert many.loads == Counter(dict.fromkeys([*lists, "https://nowhere.example/9"], 1))
+
+
+_DIE_AT: dict[str, Any] = {}
+_verify_slice = parallel._verify_slice
+
+
+def _dies_at_its_marked_document(where: tuple[str, int, int]) -> Any:
+    """A worker's task (module level, so it pickles by name) that kills its worker when its
+    chunk starts with the marked document."""
+    if parallel._runs[where[0]].window[where[1]] is _DIE_AT.get("document"):
+        os._exit(1)
+    return _verify_slice(where)
+
+
+def test_a_worker_that_dies_costs_time_not_verdicts(
+    cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-run (os._exit, as the OOM killer would) breaks its pool: every
+    chunk it left is verified in this process, with the same verdicts."""
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(parallel, "WINDOW_CHUNKS", 3)
+    credentials, lists = cohort
+    monkeypatch.setattr(parallel, "_verify_slice", _dies_at_its_marked_document)
+    monkeypatch.setitem(_DIE_AT, "document", credentials[8])
+    here = Counter[int]()
+    real_run = Verifier._verify_run
+
+    def counted(self: Verifier, documents: Any, *args: Any) -> Any:
+        here[os.getpid()] += len(documents)
+        return real_run(self, documents, *args)
+
+    monkeypatch.setattr(Verifier, "_verify_run", counted)
+    counting = Counting(lists)
+    verifier = Verifier(status_loader=counting.load)
+    results = list(verify_many(credentials, verifier=verifier, now=NOW, workers=2))
+    assert 4 <= here[os.getpid()] < len(credentials)  # the broken pool's chunks, here
+    alone = list(verify_many(credentials, verifier=verifier, now=NOW))
+    assert _verdicts(results) == _verdicts(alone)
+    assert all(r.document is c for r, c in zip(results, credentials, strict=True) if r.verified)
+
+
+def test_stopping_early_ends_the_run(cohort: Cohort) -> None:
+    credentials, lists = cohort
+    verifier = Verifier(status_loader=Counting(lists).load)
+    results = verifier.verify_many(credentials, now=NOW, workers=2)
+    assert isinstance(results, Iterator)
+    first = next(results)
+    assert first.verified
+    results.close()  # type: ignore[attr-defined]
+    assert gc.get_freeze_count() == 0 and not parallel._runs
+
+
+def test_nothing_to_verify_starts_no_worker() -> None:
+    assert list(verify_many(iter([]), workers=2)) == []
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True, "2"])
+def test_workers_is_a_positive_integer(workers: Any) -> None:
+    with pytest.raises(InvalidOptionError, match="workers"):
+        verify_many([], workers=workers)
+
+
+def test_results_pickle_as_they_are(cohort: Cohort) -> None:
+    """What workers send back: a result (its mapping proxies too) survives pickling."""
+    import pickle
+
+    credentials, lists = cohort
+    result = Verifier(resolver=resolve_did_key, status_loader=Counting(lists).load).verify(
+        credentials[REVOKED], now=NOW
+    )
+    copied = pickle.loads(pickle.dumps(result))
+    assert copied == result and copied.to_dict() == result.to_dict()
+    assert not copied.verified and "CREDENTIAL_REVOKED" in copied.codes
+
+
+class Exploding(dict[str, Any]):
+    """A mapping whose reads raise: the peek before forking must not stop the run."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raise RuntimeError("boom")
+
+
+def test_hostile_documents_and_lists_never_stop_the_run(cohort: Cohort) -> None:
+    credentials, lists = cohort
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    bad_list = copy.deepcopy(credentials[0])
+    bad_list["credentialStatus"]["statusListCredential"] = "https://deep.example/1"
+
+    def load(url: str) -> Any:
+        return {"nested": deep} if url == "https://deep.example/1" else lists[url]
+
+    documents: list[Any] = [Exploding(credentials[1]), bad_list, credentials[2], {"proof": deep}]
+    verifier = Verifier(status_loader=load)
+    alone = list(verifier.verify_many(documents, now=NOW))
+    results = list(verifier.verify_many(documents, now=NOW, workers=2))
+    assert [r.verified for r in results] == [r.verified for r in alone] == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert [r.codes for r in results] == [r.codes for r in alone]
