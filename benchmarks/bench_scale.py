@@ -5,7 +5,8 @@ LocalCluster, verify_many against a loop of verify(), and the cold start of the 
 
 Issuance streams (`iter_issued`): only a 1 % sample of the credentials is kept, and verified
 with `verify_many`. The verify comparison uses credentials of 3 issuers, each with an entry
-on its issuer's status list, read from a folder (`status_dir_loader`) as a verifier would.
+on its issuer's status list, read from a folder (`status_dir_loader`) as a verifier would:
+verify_many in this process, verify_many(workers=--workers), and verify() in a loop.
 """
 
 from __future__ import annotations
@@ -96,25 +97,44 @@ def _cohort(per_issuer: int, folder: Path) -> list[dict[str, Any]]:
     return [c for group in zip(*credentials, strict=True) for c in group]
 
 
-def verify_comparison(count: int) -> None:
-    """verify_many against verify() in a loop, same credentials, same status folder."""
+def verify_comparison(count: int, workers: int, repeat: int) -> None:
+    """verify_many in one process and in `workers` processes against verify() in a loop:
+    same credentials, same status folder, the rows alternating `repeat` times (medians)."""
     with tempfile.TemporaryDirectory() as folder:
         credentials = _cohort(count // 3, Path(folder))
         loader = status_dir_loader(folder)
-        start = time.perf_counter()
-        many = [
-            r.verified for r in verify_many(credentials, verifier=Verifier(status_loader=loader))
-        ]
-        batch = (time.perf_counter() - start) / len(credentials)
-        start = time.perf_counter()
-        loop = [api.verify(c, status_loader=loader).verified for c in credentials]
-        single = (time.perf_counter() - start) / len(credentials)
-    assert many == loop and all(many)
+
+        def many(processes: int) -> list[bool]:
+            verifier = Verifier(status_loader=loader)
+            return [
+                r.verified for r in verify_many(credentials, verifier=verifier, workers=processes)
+            ]
+
+        rows = {
+            "verify_many, 1 process": lambda: many(1),
+            f"verify_many, workers={workers}": lambda: many(workers),
+            "verify() in a loop": lambda: [
+                api.verify(c, status_loader=loader).verified for c in credentials
+            ],
+        }
+        times: dict[str, list[float]] = {name: [] for name in rows}
+        for _ in range(repeat):
+            for name, run in rows.items():
+                start = time.perf_counter()
+                verdicts = run()
+                times[name].append((time.perf_counter() - start) / len(credentials))
+                assert verdicts == [True] * len(credentials), name
+    each = {name: statistics.median(values) for name, values in times.items()}
+    loop = each["verify() in a loop"]
     print(
-        f"verify {len(credentials)} credentials of 3 issuers with status: verify_many "
-        f"{batch * 1000:.3f} ms each ({1 / batch:.0f}/s), verify() loop {single * 1000:.3f} ms "
-        f"each; ratio {single / batch:.1f}x"
+        f"verify {len(credentials)} credentials of 3 issuers with status, median of {repeat} "
+        "runs each:"
     )
+    for name, value in each.items():
+        print(
+            f"  {name:<28} {value * 1000:.3f} ms each ({1 / value:,.0f}/s), "
+            f"{loop / value:.2f}x the loop"
+        )
 
 
 def _median_ms(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:
@@ -159,6 +179,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--verify", type=int, default=10_000)
+    parser.add_argument("--verify-repeat", type=int, default=3, help="runs of each verify row")
     parser.add_argument("--cold-runs", type=int, default=11)
     parser.add_argument("--cold-only", action="store_true", help="only the cold-start rows")
     parser.add_argument("--no-issue", action="store_true", help="cold start and verify only")
@@ -167,10 +188,12 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     random.seed(0)
-    cold_start(args.cold_runs)
+    if args.cold_runs > 0:
+        cold_start(args.cold_runs)
     if args.cold_only:
         return
-    verify_comparison(args.verify)
+    if args.verify > 0:
+        verify_comparison(args.verify, args.workers, args.verify_repeat)
     if args.no_issue:
         return
     key = KeyPair.generate("Ed25519")

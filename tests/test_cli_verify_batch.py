@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,29 @@ def test_a_file_and_a_batch_together_is_a_usage_error(
     assert main(["verify"]) == 2
     assert main(["verify", "--batch", str(tmp_path / "missing.jsonl")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_workers_write_what_one_process_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--workers 2 over several chunks: the same lines as --workers 1, byte for byte."""
+    import microcred.verification.parallel as parallel
+
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 3)
+    key = KeyPair.generate("Ed25519")
+    credential = api.issue(EXAMPLE, key=key)
+    tampered = json.loads(json.dumps(credential))
+    tampered["validFrom"] = "2001-01-01T00:00:00Z"
+    lines = [json.dumps(credential)] * 8 + ["{not json", json.dumps(tampered), "[1]", "null"] * 2
+    batch = tmp_path / "in.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    later = datetime.now(UTC) + timedelta(minutes=1)  # one moment for both runs
+    now = ["--now", later.strftime("%Y-%m-%dT%H:%M:%SZ")]
+
+    assert main(["verify", "--batch", str(batch), "--workers", "1", "--json", *now]) == 1
+    alone = capsys.readouterr().out
+    assert main(["verify", "--batch", str(batch), "--workers", "2", "--json", *now]) == 1
+    assert capsys.readouterr().out == alone
+    assert [json.loads(line)["verified"] for line in alone.splitlines()] == [True] * 8 + [False] * 8
+    assert main(["verify", "--batch", str(batch), "--workers", "0"]) == 2
+    assert "--workers" in capsys.readouterr().err

@@ -201,11 +201,12 @@ def test_status_md(pages: dict[str, Page]) -> None:
 
 def test_scale_md(pages: dict[str, Page]) -> None:
     page = _page(pages, "docs/scale.md")
-    assert page.found == 5 and page.executed == 3  # Ray and Spark need software not here
+    assert page.found == 6 and page.executed == 4  # Ray and Spark need software not here
     assert page.printed[0] == "8 Issued\n"
     assert len(page.namespace["outcomes"]) == 8  # type: ignore[arg-type]  # through Dask
     lines = page.printed[2].splitlines()
     assert len(lines) == 8 and all(line.endswith(" True") for line in lines)
+    assert page.printed[3] == "8 of 8 verified\n"  # the same documents, in worker processes
 
 
 def test_edc_md(pages: dict[str, Page]) -> None:

@@ -27,6 +27,7 @@ SMALL = {  # a benchmark's count options, and the value the test runs it with
     "--workers": "2",
     "--count": "20",
     "--verify": "10",
+    "--verify-repeat": "1",
     "--cases": "40",
     "--seed": "1",
 }

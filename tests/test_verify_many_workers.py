@@ -197,10 +197,14 @@ def test_hostile_documents_and_lists_never_stop_the_run(cohort: Cohort) -> None:
     verifier = Verifier(status_loader=load)
     alone = list(verifier.verify_many(documents, now=NOW))
     results = list(verifier.verify_many(documents, now=NOW, workers=2))
-    assert [r.verified for r in results] == [r.verified for r in alone] == [
-        False,
-        False,
-        True,
-        False,
-    ]
+    assert (
+        [r.verified for r in results]
+        == [r.verified for r in alone]
+        == [
+            False,
+            False,
+            True,
+            False,
+        ]
+    )
     assert [r.codes for r in results] == [r.codes for r in alone]

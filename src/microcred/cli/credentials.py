@@ -318,6 +318,11 @@ def add_credential_commands(commands: Any) -> None:
         metavar="FILE",
         help="JSON Lines, one credential per line: one verdict per line on stdout (verify_many)",
     )
+    verify.add_argument(
+        "--workers",
+        type=int,
+        help="--batch: processes to use (default: one per CPU on Linux, else 1)",
+    )
     verify.add_argument("--json", action="store_true", help="print the full result as JSON")
     add_check_options(verify)
     verify.set_defaults(run=_cmd_verify)

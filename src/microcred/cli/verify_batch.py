@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -81,11 +82,14 @@ def verify_batch(args: argparse.Namespace) -> int:
         **status_options(args),
     )
     now = moment(args.now, "--now")
+    workers = _workers(args.workers)
     unreadable: dict[int, str] = {}
     total = passed = 0
     seen: deque[Any] = deque()
     with io.BytesIO(data) as source:  # already read: `-` (standard input) works too
-        results = verifier.verify_many(_remember(_documents(source, unreadable), seen), now=now)
+        results = verifier.verify_many(
+            _remember(_documents(source, unreadable), seen), now=now, workers=workers
+        )
         for number, result in enumerate(results, 1):
             document = seen.popleft()
             if number in unreadable:
@@ -100,6 +104,16 @@ def verify_batch(args: argparse.Namespace) -> int:
                 draw(min(total, lines))
     sys.stderr.write(one_line(f"microcred: verified {passed} of {total} in {args.batch}") + "\n")
     return EXIT_OK if passed == total else EXIT_NOT_VERIFIED
+
+
+def _workers(asked: int | None) -> int:
+    """--workers, or one per CPU on Linux (where forking workers is the norm; macOS
+    frameworks may not survive a fork, and Windows has none)."""
+    if asked is not None:
+        if asked < 1:
+            raise UsageError("--workers must be 1 or more")
+        return asked
+    return (os.cpu_count() or 1) if sys.platform == "linux" else 1
 
 
 def _remember(documents: Iterator[Any], seen: deque[Any]) -> Iterator[Any]:

@@ -119,6 +119,9 @@ def verify_in_workers(
     iterator, chunk_size = iter(documents), CHUNK_SIZE
     try:
         while window := list(islice(iterator, chunk_size * workers * WINDOW_CHUNKS)):
+            if len(window) <= chunk_size:  # one chunk: verified here sooner than forked
+                yield from verifier._verify_run(window, now, purpose, here)
+                continue
             run.window, run.memo = window, ListMemo()
             shipped.receive(_lists_named(window, loader))
             _resolve_keys(window, verifier.settings.resolver)
