@@ -21,12 +21,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from microcred import KeyPair, api, status_dir_loader, verify_many
 from microcred.batch import Issued, iter_issued
+from microcred.keys.did_key import resolve_did_key
 from microcred.status.bitstring import StatusList
 from microcred.status.credential import status_entry, status_list_credential
 from microcred.status.lists import status_file_name
@@ -97,35 +100,65 @@ def _cohort(per_issuer: int, folder: Path) -> list[dict[str, Any]]:
     return [c for group in zip(*credentials, strict=True) for c in group]
 
 
+class _Counted:
+    """The benchmark's status loader and key resolver: every call counted by what it asked."""
+
+    def __init__(self, folder: str) -> None:
+        self._lists = status_dir_loader(folder)
+        self.loads, self.resolved = Counter[str](), Counter[str]()
+
+    def load(self, url: str) -> Any:
+        self.loads[url] += 1
+        return self._lists(url)
+
+    def resolve(self, url: str) -> Any:
+        self.resolved[url] += 1
+        return resolve_did_key(url)
+
+    def calls(self) -> str:
+        loads, keys = sorted(set(self.loads.values())), sorted(set(self.resolved.values()))
+        return (
+            f"{len(self.loads)} lists loaded {'/'.join(map(str, loads))}x each, "
+            f"{len(self.resolved)} keys resolved {'/'.join(map(str, keys))}x each"
+        )
+
+
 def verify_comparison(count: int, workers: int, repeat: int) -> None:
     """verify_many in one process and in `workers` processes against verify() in a loop:
-    same credentials, same status folder, the rows alternating `repeat` times (medians)."""
+    same credentials, same status folder, the rows alternating `repeat` times (medians).
+    Each row counts its loader's and resolver's calls (printed from its last run)."""
     with tempfile.TemporaryDirectory() as folder:
         credentials = _cohort(count // 3, Path(folder))
-        loader = status_dir_loader(folder)
+        calls: dict[str, str] = {}
 
-        def many(processes: int) -> list[bool]:
-            verifier = Verifier(status_loader=loader)
+        def many(processes: int, counted: _Counted) -> list[bool]:
+            verifier = Verifier(resolver=counted.resolve, status_loader=counted.load)
             return [
                 r.verified for r in verify_many(credentials, verifier=verifier, workers=processes)
             ]
 
-        rows = {
-            "verify_many, 1 process": lambda: many(1),
-            f"verify_many, workers={workers}": lambda: many(workers),
-            "verify() in a loop": lambda: [
-                api.verify(c, status_loader=loader).verified for c in credentials
-            ],
+        def loop(counted: _Counted) -> list[bool]:
+            return [
+                api.verify(c, resolver=counted.resolve, status_loader=counted.load).verified
+                for c in credentials
+            ]
+
+        rows: dict[str, Callable[[_Counted], list[bool]]] = {
+            "verify_many, 1 process": lambda counted: many(1, counted),
+            f"verify_many, workers={workers}": lambda counted: many(workers, counted),
+            "verify() in a loop": loop,
         }
         times: dict[str, list[float]] = {name: [] for name in rows}
         for _ in range(repeat):
             for name, run in rows.items():
+                counted = _Counted(folder)
                 start = time.perf_counter()
-                verdicts = run()
+                verdicts = run(counted)
                 times[name].append((time.perf_counter() - start) / len(credentials))
                 assert verdicts == [True] * len(credentials), name
+                calls[name] = counted.calls()
     each = {name: statistics.median(values) for name, values in times.items()}
-    loop = each["verify() in a loop"]
+    looped = each["verify() in a loop"]
     print(
         f"verify {len(credentials)} credentials of 3 issuers with status, median of {repeat} "
         "runs each:"
@@ -133,7 +166,7 @@ def verify_comparison(count: int, workers: int, repeat: int) -> None:
     for name, value in each.items():
         print(
             f"  {name:<28} {value * 1000:.3f} ms each ({1 / value:,.0f}/s), "
-            f"{loop / value:.2f}x the loop"
+            f"{looped / value:.2f}x the loop; {calls[name]}"
         )
 
 

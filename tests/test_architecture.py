@@ -26,7 +26,7 @@ HIGHER = (
     "testing",
 )
 LAYERS = (  # README.md "How the code is organised", lowest first
-    ("errors", "result", "vcdm", "timestamps", "validity", "strict_json"),
+    ("errors", "result", "vcdm", "timestamps", "validity", "strict_json", "ordered"),
     ("model", "jsonld", "keys", "contexts", "examples"),
     ("integrity", "jose", "jades", "status"),
     ("verification",),

@@ -24,8 +24,13 @@ from tests.test_verify_many import PER_ISSUER, REVOKED, Counting, _issuer
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork"), reason="workers > 1 forks processes; this OS cannot fork"
 )
-NOW = datetime.now(UTC)
 Cohort = tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]
+
+
+@pytest.fixture
+def now() -> datetime:
+    """One moment for both runs a test compares (their results say when they ran)."""
+    return datetime.now(UTC)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +75,7 @@ class FailingUnknown(Counting):
 
 @pytest.mark.parametrize("workers", [2, 3])
 def test_workers_give_the_verdicts_of_one_process_in_order(
-    cohort: Cohort, workers: int, monkeypatch: pytest.MonkeyPatch
+    cohort: Cohort, workers: int, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "CHUNK_SIZE", 4)  # many chunks and several windows
     monkeypatch.setattr(parallel, "WINDOW_CHUNKS", 2)
@@ -78,11 +83,11 @@ def test_workers_give_the_verdicts_of_one_process_in_order(
     documents = _mixed(credentials)
     one = FailingUnknown(lists)
     alone = list(
-        Verifier(resolver=one.resolve, status_loader=one.load).verify_many(documents, now=NOW)
+        Verifier(resolver=one.resolve, status_loader=one.load).verify_many(documents, now=now)
     )
     many = FailingUnknown(lists)
     verifier = Verifier(resolver=many.resolve, status_loader=many.load)
-    results = list(verifier.verify_many(iter(documents), now=NOW, workers=workers))
+    results = list(verifier.verify_many(iter(documents), now=now, workers=workers))
 
     assert _verdicts(results) == _verdicts(alone)
 
@@ -115,7 +120,7 @@ def _dies_at_its_marked_document(where: tuple[str, int, int]) -> Any:
 
 
 def test_a_worker_that_dies_costs_time_not_verdicts(
-    cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+    cohort: Cohort, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker killed mid-run (os._exit, as the OOM killer would) breaks its pool: every
     chunk it left is verified in this process, with the same verdicts."""
@@ -134,17 +139,17 @@ def test_a_worker_that_dies_costs_time_not_verdicts(
     monkeypatch.setattr(Verifier, "_verify_run", counted)
     counting = Counting(lists)
     verifier = Verifier(status_loader=counting.load)
-    results = list(verify_many(credentials, verifier=verifier, now=NOW, workers=2))
+    results = list(verify_many(credentials, verifier=verifier, now=now, workers=2))
     assert 4 <= here[os.getpid()] < len(credentials)  # the broken pool's chunks, here
-    alone = list(verify_many(credentials, verifier=verifier, now=NOW))
+    alone = list(verify_many(credentials, verifier=verifier, now=now))
     assert _verdicts(results) == _verdicts(alone)
     assert all(r.document is c for r, c in zip(results, credentials, strict=True) if r.verified)
 
 
-def test_stopping_early_ends_the_run(cohort: Cohort) -> None:
+def test_stopping_early_ends_the_run(cohort: Cohort, now: datetime) -> None:
     credentials, lists = cohort
     verifier = Verifier(status_loader=Counting(lists).load)
-    results = verifier.verify_many(credentials, now=NOW, workers=2)
+    results = verifier.verify_many(credentials, now=now, workers=2)
     assert isinstance(results, Iterator)
     first = next(results)
     assert first.verified
@@ -162,13 +167,13 @@ def test_workers_is_a_positive_integer(workers: Any) -> None:
         verify_many([], workers=workers)
 
 
-def test_results_pickle_as_they_are(cohort: Cohort) -> None:
+def test_results_pickle_as_they_are(cohort: Cohort, now: datetime) -> None:
     """What workers send back: a result (its mapping proxies too) survives pickling."""
     import pickle
 
     credentials, lists = cohort
     result = Verifier(resolver=resolve_did_key, status_loader=Counting(lists).load).verify(
-        credentials[REVOKED], now=NOW
+        credentials[REVOKED], now=now
     )
     copied = pickle.loads(pickle.dumps(result))
     assert copied == result and copied.to_dict() == result.to_dict()
@@ -182,7 +187,7 @@ class Exploding(dict[str, Any]):
         raise RuntimeError("boom")
 
 
-def test_hostile_documents_and_lists_never_stop_the_run(cohort: Cohort) -> None:
+def test_hostile_documents_and_lists_never_stop_the_run(cohort: Cohort, now: datetime) -> None:
     credentials, lists = cohort
     deep: Any = []
     for _ in range(100_000):
@@ -195,8 +200,8 @@ def test_hostile_documents_and_lists_never_stop_the_run(cohort: Cohort) -> None:
 
     documents: list[Any] = [Exploding(credentials[1]), bad_list, credentials[2], {"proof": deep}]
     verifier = Verifier(status_loader=load)
-    alone = list(verifier.verify_many(documents, now=NOW))
-    results = list(verifier.verify_many(documents, now=NOW, workers=2))
+    alone = list(verifier.verify_many(documents, now=now))
+    results = list(verifier.verify_many(documents, now=now, workers=2))
     assert (
         [r.verified for r in results]
         == [r.verified for r in alone]
