@@ -213,3 +213,20 @@ def test_hostile_documents_and_lists_never_stop_the_run(cohort: Cohort, now: dat
         ]
     )
     assert [r.codes for r in results] == [r.codes for r in alone]
+
+
+def test_ten_thousand_documents_of_three_issuers_load_each_list_and_key_once(
+    cohort: Cohort, now: datetime
+) -> None:
+    """The issue's run: 10,000 credentials of 3 issuers (each issuer's 12 repeated), with
+    two workers over five windows: every list loaded once and every key resolved once, by
+    the test's loader and resolver, and every verdict the one its credential gets alone."""
+    credentials, lists = cohort
+    documents = [credentials[i % len(credentials)] for i in range(10_000)]
+    counting = Counting(lists)
+    verifier = Verifier(resolver=counting.resolve, status_loader=counting.load)
+    verdicts = [r.verified for r in verifier.verify_many(iter(documents), now=now, workers=2)]
+    assert verdicts == [(i % len(credentials)) % PER_ISSUER != REVOKED for i in range(10_000)]
+    methods = {c["proof"]["verificationMethod"] for c in credentials}
+    assert counting.resolved == Counter(dict.fromkeys(methods, 1))
+    assert counting.loads == Counter(dict.fromkeys(lists, 1))
