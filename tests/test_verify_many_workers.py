@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -230,3 +231,53 @@ def test_ten_thousand_documents_of_three_issuers_load_each_list_and_key_once(
     methods = {c["proof"]["verificationMethod"] for c in credentials}
     assert counting.resolved == Counter(dict.fromkeys(methods, 1))
     assert counting.loads == Counter(dict.fromkeys(lists, 1))
+
+
+def test_the_conformance_corpus_gets_its_verdicts_from_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every case of the bundled corpus (vc+jwt, SD-JWT, tampered, expired, ...) through
+    two workers: the manifest's verdict and codes, and the whole result of one process."""
+    from microcred.strict_json import parse_json
+    from microcred.testing.corpus import bundled_corpus, load_cases
+
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 2)
+    root = bundled_corpus()
+    moment, cases = load_cases(root)
+    documents = [
+        (root / case.file).read_text(encoding="utf-8").strip()
+        if case.file.endswith(".jwt")
+        else parse_json((root / case.file).read_bytes())
+        for case in cases
+    ]
+    results = list(verify_many(documents, now=moment, workers=2))
+    assert [
+        (r.verified, case.codes <= r.codes) for r, case in zip(results, cases, strict=True)
+    ] == [(case.verified, True) for case in cases]
+    assert _verdicts(results) == _verdicts(list(verify_many(documents, now=moment)))
+
+
+def test_every_reference_document_gets_the_result_of_one_process(
+    reference_dir: Path, reference_loader: Any, now: datetime
+) -> None:
+    """All JSON and JWT files of ../shared/reference (spec examples, EDCs, Open Badges,
+    status lists, ...) through two workers with the reference contexts: each result, whole,
+    as one process gives it; their results pickle."""
+    from microcred.errors import MicrocredError
+    from microcred.strict_json import parse_json
+
+    documents: list[Any] = []
+    for path in sorted(reference_dir.rglob("*")):
+        if path.suffix == ".jwt":
+            documents.append(path.read_text(encoding="utf-8").strip())
+        elif path.suffix == ".json":
+            try:
+                documents.append(parse_json(path.read_bytes()))
+            except MicrocredError:
+                continue
+    assert len(documents) > 300
+    verifier = Verifier(loader=reference_loader)
+    results = list(verifier.verify_many(documents, now=now, workers=2))
+    assert _verdicts(results) == _verdicts(list(verifier.verify_many(documents, now=now)))
+    proofs = Counter(r.checks["proof"].status.value for r in results if "proof" in r.checks)
+    assert proofs["passed"] >= 10 and proofs["failed"] >= 10, proofs  # the vectors' signatures
