@@ -9,6 +9,7 @@ import gc
 import os
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,34 @@ def test_a_worker_that_dies_costs_time_not_verdicts(
     alone = list(verify_many(credentials, verifier=verifier, now=now))
     assert _verdicts(results) == _verdicts(alone)
     assert all(r.document is c for r, c in zip(results, credentials, strict=True) if r.verified)
+
+
+class RefusedFork(ProcessPoolExecutor):
+    """A pool whose third task of the run cannot start a worker (fork refused, or this
+    process is a daemonic worker of another pool, where multiprocessing refuses children)."""
+
+    submitted = 0
+
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        RefusedFork.submitted += 1
+        if RefusedFork.submitted == 3:
+            raise OSError("[Errno 11] Resource temporarily unavailable: fork")
+        return super().submit(*args, **kwargs)
+
+
+def test_a_pool_that_cannot_start_costs_time_not_verdicts(
+    cohort: Cohort, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(parallel, "WINDOW_CHUNKS", 2)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", RefusedFork)
+    monkeypatch.setattr(RefusedFork, "submitted", 0)
+    credentials, lists = cohort
+    verifier = Verifier(status_loader=Counting(lists).load)
+    results = list(verify_many(credentials, verifier=verifier, now=now, workers=2))
+    assert RefusedFork.submitted == 3 + 4  # the first window fell back, the second forked
+    assert _verdicts(results) == _verdicts(list(verifier.verify_many(credentials, now=now)))
+    assert gc.get_freeze_count() == 0 and not parallel._runs
 
 
 def test_stopping_early_ends_the_run(cohort: Cohort, now: datetime) -> None:

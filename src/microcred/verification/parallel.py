@@ -9,8 +9,9 @@ results travel back. Before each fork, this process loads the status lists the w
 through the Verifier's status loader (cached, so once per run) and resolves the keys its
 Data Integrity proofs name (the resolver's cache, which workers inherit): the caller's
 loader and resolver do not run again in workers. Each worker verifies each list once. A
-chunk a worker cannot return (a worker died, a result that does not pickle) is verified in
-this process instead: the run never raises and never skips a document.
+chunk a worker cannot return (a worker died, a result that does not pickle), or a window
+whose pool cannot start, is verified in this process instead: the run never raises and
+never skips a document.
 """
 
 from __future__ import annotations
@@ -130,21 +131,33 @@ def verify_in_workers(
                 (token, start, min(start + chunk_size, len(window)))
                 for start in range(0, len(window), chunk_size)
             ]
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                for (_, start, stop), done in in_order(pool, _verify_slice, slices, len(slices)):
-                    try:
-                        shipped_back = done.result()
-                    except Exception:  # a worker died, or a result did not pickle
-                        yield from verifier._verify_run(window[start:stop], now, purpose, here)
-                        continue
-                    for document, (result, same) in zip(
-                        window[start:stop], shipped_back, strict=True
-                    ):
-                        yield dataclasses.replace(result, document=document) if same else result
+            done = 0
+            try:
+                for result in _forked(verifier, run, slices, workers, here):
+                    yield result
+                    done += 1
+            except Exception:  # no pool here (fork refused, a daemonic process, ...)
+                yield from verifier._verify_run(window[done:], now, purpose, here)
     finally:
         gc.unfreeze()
         del _runs[token]
+
+
+def _forked(
+    verifier: Verifier, run: _Run, slices: list[_Slice], workers: int, here: ListMemo
+) -> Iterator[VerificationResult]:
+    """The run's window verified by a pool forked for it, results in order; a slice a
+    worker could not return is verified in this process (by `verifier`, with `here`)."""
+    window = run.window
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for (_, start, stop), future in in_order(pool, _verify_slice, slices, len(slices)):
+            try:
+                shipped_back = future.result()
+            except Exception:  # a worker died, or a result did not pickle
+                yield from verifier._verify_run(window[start:stop], run.now, run.purpose, here)
+                continue
+            for document, (result, same) in zip(window[start:stop], shipped_back, strict=True):
+                yield dataclasses.replace(result, document=document) if same else result
 
 
 def _verify_slice(where: _Slice) -> list[tuple[VerificationResult, bool]]:
