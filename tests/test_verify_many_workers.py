@@ -197,6 +197,18 @@ def test_workers_is_a_positive_integer(workers: Any) -> None:
         verify_many([], workers=workers)
 
 
+def test_an_os_that_cannot_fork_refuses_workers_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Refused at the call, as every bad option is, not at the first result."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    with pytest.raises(InvalidOptionError, match="fork"):
+        verify_many(iter([{}]), workers=2)
+    assert len(list(verify_many(iter([{}]), workers=1))) == 1
+
+
 def test_results_pickle_as_they_are(cohort: Cohort, now: datetime) -> None:
     """What workers send back: a result (its mapping proxies too) survives pickling."""
     import pickle

@@ -31,13 +31,13 @@ from microcred.errors import InvalidOptionError, StatusRetrievalError
 from microcred.ordered import in_order
 from microcred.result import VerificationResult
 from microcred.status.check import status_entries
-from microcred.status.lists import ListMemo
+from microcred.status.lists import ListMemo, StatusListLoader
 from microcred.vcdm import as_list
 
 if TYPE_CHECKING:
     from microcred.verification.verifier import Verifier
 
-__all__ = ["CHUNK_SIZE", "verify_in_workers"]
+__all__ = ["CHUNK_SIZE", "WINDOW_CHUNKS", "require_fork", "verify_in_workers"]
 
 CHUNK_SIZE = 32
 """Documents a worker verifies per task."""
@@ -56,17 +56,24 @@ _Slice = tuple[str, int, int]
 """(run token, start, stop): documents of the run's current window a worker verifies."""
 
 
-class _ShippedLists:
-    """A worker's status loader: the lists this run shipped, each kept as one object while
-    its content stays the same (so the run memo verifies it once); other URLs go to the
-    Verifier's own loader."""
+class _RunLists:
+    """A worker's status loader: the lists this process loaded for the run (workers inherit
+    them at each fork), each kept as one object while its content stays the same, so a
+    worker's run memo verifies it once; other URLs go to the Verifier's own loader."""
 
-    def __init__(self, fallback: Any) -> None:
-        self._fallback = fallback
+    def __init__(self, fallback: StatusListLoader) -> None:
+        self.fallback = fallback
         self._lists: dict[str, Any] = {}
 
-    def receive(self, lists: Mapping[str, Any]) -> None:
-        for url, document in lists.items():
+    def load_named(self, window: Sequence[Any]) -> None:
+        """Every status list the window's credentials name, as the Verifier's loader gives
+        it now (a failure is kept as such: the worker reports the loader's message)."""
+        for url in _named(window, _status_lists):
+            document: Any
+            try:
+                document = self.fallback(url)
+            except Exception as error:  # the caller's loader may raise anything
+                document = _LoadFailed(str(error))
             try:
                 same = self._lists.get(url) == document
             except Exception:  # a caller's loader may give anything (nested too deep, ...)
@@ -78,20 +85,15 @@ class _ShippedLists:
         found = self._lists.get(url)
         if isinstance(found, _LoadFailed):
             raise StatusRetrievalError(found.message)
-        if found is not None:
-            return found
-        if self._fallback is None:
-            raise StatusRetrievalError("no status list loader was given")
-        return self._fallback(url)
+        return found if found is not None else self.fallback(url)
 
 
 @dataclass(slots=True)
 class _Run:
-    """What each forked worker verifies with: the Verifier on shipped lists, and the
+    """What each forked worker verifies with: the Verifier on the run's lists, and the
     window of documents it was forked with."""
 
     verifier: Verifier
-    lists: _ShippedLists
     now: datetime
     purpose: str
     window: Sequence[Any] = ()
@@ -108,14 +110,13 @@ def verify_in_workers(
     purpose: str,
     workers: int,
 ) -> Iterator[VerificationResult]:
-    """One result per document, in input order, verified by `workers` forked processes."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        raise InvalidOptionError("workers > 1 needs processes started by fork (Linux, macOS)")
+    """One result per document, in input order, verified by `workers` forked processes
+    (this OS must fork: `require_fork()` says so when the run is asked for)."""
     loader = verifier.settings.status_loader
-    shipped = _ShippedLists(loader)
+    lists = _RunLists(loader) if loader is not None else None
     token = uuid.uuid4().hex
-    in_worker = verifier if loader is None else verifier._with_status_loader(shipped)
-    run = _runs[token] = _Run(in_worker, shipped, now, purpose)
+    in_worker = verifier if lists is None else verifier._with_status_loader(lists)
+    run = _runs[token] = _Run(in_worker, now, purpose)
     here = ListMemo()  # for slices this process verifies itself
     iterator, chunk_size = iter(documents), CHUNK_SIZE
     try:
@@ -124,7 +125,8 @@ def verify_in_workers(
                 yield from verifier._verify_run(window, now, purpose, here)
                 continue
             run.window, run.memo = window, ListMemo()
-            shipped.receive(_lists_named(window, loader))
+            if lists is not None:
+                lists.load_named(window)
             _resolve_keys(window, verifier.settings.resolver)
             gc.freeze()  # forked workers then never walk (and copy) what they inherit
             slices = [
@@ -134,13 +136,19 @@ def verify_in_workers(
             done = 0
             try:
                 for result in _forked(verifier, run, slices, workers, here):
+                    done += 1  # counted before it is handed over: never verified twice
                     yield result
-                    done += 1
             except Exception:  # no pool here (fork refused, a daemonic process, ...)
                 yield from verifier._verify_run(window[done:], now, purpose, here)
     finally:
         gc.unfreeze()
         del _runs[token]
+
+
+def require_fork() -> None:
+    """Workers are forked: where processes cannot fork (Windows), `workers` > 1 is refused."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise InvalidOptionError("workers > 1 needs processes started by fork (Linux, macOS)")
 
 
 def _forked(
@@ -152,11 +160,11 @@ def _forked(
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         for (_, start, stop), future in in_order(pool, _verify_slice, slices, len(slices)):
             try:
-                shipped_back = future.result()
+                returned = future.result()
             except Exception:  # a worker died, or a result did not pickle
                 yield from verifier._verify_run(window[start:stop], run.now, run.purpose, here)
                 continue
-            for document, (result, same) in zip(window[start:stop], shipped_back, strict=True):
+            for document, (result, same) in zip(window[start:stop], returned, strict=True):
                 yield dataclasses.replace(result, document=document) if same else result
 
 
@@ -183,19 +191,6 @@ def _resolve_keys(window: Sequence[Any], resolver: Any) -> None:
             resolver(method)
         except Exception:  # the worker meets the same failure and reports it
             continue
-
-
-def _lists_named(window: Sequence[Any], loader: Any) -> dict[str, Any]:
-    """Every status list the window's credentials name, as the loader gives it now."""
-    if loader is None:
-        return {}
-    lists: dict[str, Any] = {}
-    for url in _named(window, _status_lists):
-        try:
-            lists[url] = loader(url)
-        except Exception as error:  # the caller's loader may raise anything
-            lists[url] = _LoadFailed(str(error))
-    return lists
 
 
 def _named(window: Sequence[Any], names: Callable[[Mapping[str, Any]], Iterator[Any]]) -> list[str]:

@@ -160,8 +160,9 @@ class Verifier:
         moment = now or datetime.now(UTC)
         if workers == 1:
             return self._verify_run(documents, moment, expected_proof_purpose, ListMemo())
-        from microcred.verification.parallel import verify_in_workers
+        from microcred.verification.parallel import require_fork, verify_in_workers
 
+        require_fork()
         return verify_in_workers(self, documents, moment, expected_proof_purpose, workers)
 
     def _verify_run(
