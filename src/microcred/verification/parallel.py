@@ -8,10 +8,10 @@ forked for each window, so workers inherit the documents instead of unpickling t
 results travel back. Before each fork, this process loads the status lists the window names
 through the Verifier's status loader (cached, so once per run) and resolves the keys its
 Data Integrity proofs name (the resolver's cache, which workers inherit): the caller's
-loader and resolver do not run again in workers. Each worker verifies each list once. A
-chunk a worker cannot return (a worker died, a result that does not pickle), or a window
-whose pool cannot start, is verified in this process instead: the run never raises and
-never skips a document.
+loader and resolver do not run again in workers. Each worker verifies each list once per
+window. A chunk a worker cannot return (a worker died, a result that does not pickle), or
+a window whose pool cannot start, is verified in this process instead: the run never
+raises and never skips a document.
 """
 
 from __future__ import annotations
