@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from microcred.errors import InvalidKeyError, MicrocredError
 from microcred.keys.did_key import ResolutionFailure, ResolutionFailureCode, VerificationMethod
@@ -23,6 +24,7 @@ __all__ = [
     "fetch_document",
     "fetch_json",
     "find_verification_method",
+    "https_location",
     "shown",
     "sole_assertion_method",
 ]
@@ -34,10 +36,32 @@ RELATIONSHIPS = (
     "capabilityInvocation",
     "capabilityDelegation",
 )
+MAX_URL_CHARS = 2048
+"""Longest verification method URL a resolver reads."""
 _JWK_TYPES = frozenset({"JsonWebKey", "JsonWebKey2020"})
 _SECRET_MEMBERS = frozenset(
     {"secretKeyMultibase", "privateKeyMultibase", "privateKeyJwk", "privateKeyBase58"}
 )
+
+
+def https_location(url: Any) -> tuple[str, str] | ResolutionFailure:
+    """`url` as (the https URL to fetch, its fragment) when it names one with a host and no
+    userinfo, query or port 0 (what a caller's fetch may be handed); else why not."""
+    if not isinstance(url, str) or len(url) > MAX_URL_CHARS:
+        named = url if isinstance(url, str) else repr(url)[:80]
+        return failure(named, "INVALID_VERIFICATION_METHOD_URL", "not a URL")
+    if not url.startswith("https://"):
+        return failure(url, "METHOD_NOT_SUPPORTED", "this resolver handles https URLs only")
+    location, _, fragment = url.partition("#")
+    try:
+        parts = urlsplit(location)
+        port = parts.port
+    except ValueError:
+        return failure(url, "INVALID_VERIFICATION_METHOD_URL", "not a valid https URL")
+    if not parts.hostname or "@" in parts.netloc or parts.query or port == 0:
+        message = "an https key URL has a host, and no userinfo or query"
+        return failure(url, "INVALID_VERIFICATION_METHOD_URL", message)
+    return location, fragment
 
 
 def fetch_json(

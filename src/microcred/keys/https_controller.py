@@ -12,19 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from microcred.keys.controller_document import (
-    failure,
     fetch_document,
     find_verification_method,
+    https_location,
     sole_assertion_method,
 )
 from microcred.keys.did_key import ResolutionFailure, VerificationMethod
 
 __all__ = ["HttpsControllerResolver"]
-
-_MAX_URL_CHARS = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,23 +37,10 @@ class HttpsControllerResolver:
 
     def __call__(self, url: str) -> VerificationMethod | ResolutionFailure:
         """Resolve an https verification method URL (CID 1.0 §3.3); never raises."""
-        if not isinstance(url, str) or len(url) > _MAX_URL_CHARS:
-            shown = url if isinstance(url, str) else repr(url)[:80]
-            return failure(shown, "INVALID_VERIFICATION_METHOD_URL", "not a URL")
-        if not url.startswith("https://"):
-            return failure(url, "METHOD_NOT_SUPPORTED", "this resolver handles https URLs only")
-        document_url, _, fragment = url.partition("#")
-        try:
-            parts = urlsplit(document_url)
-            port = parts.port
-        except ValueError:
-            return failure(url, "INVALID_VERIFICATION_METHOD_URL", "not a valid https URL")
-        if not parts.hostname or parts.username or parts.password or parts.query or port == 0:
-            return failure(
-                url,
-                "INVALID_VERIFICATION_METHOD_URL",
-                "an https controller URL has a host, and no userinfo or query",
-            )
+        location = https_location(url)
+        if isinstance(location, ResolutionFailure):
+            return location
+        document_url, fragment = location
         document = fetch_document(
             self.fetch,
             url,
