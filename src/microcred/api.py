@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from microcred.errors import InvalidOptionError, MalformedDocumentError, ProofGenerationError
+from microcred.errors import InvalidOptionError, MalformedDocumentError
 from microcred.integrity.cryptosuites import CRYPTOSUITES, Cryptosuite
 from microcred.integrity.proofs import VERIFY_SUITES, add_proof
 from microcred.jsonld.loader import DocumentLoader, default_loader
@@ -45,11 +45,6 @@ CredentialFormat = Literal["vc", "vc+jwt", "ob3", "dc+sd-jwt"]
 """How `issue` secures a credential: a Data Integrity proof (as VC 2.0, or as an Open Badges
 3.0 credential: `ob3`), a compact JWS (`vc+jwt`), or an SD-JWT VC for EU Digital Identity
 wallets (`dc+sd-jwt`, docs/eudi.md)."""
-
-
-def _controller(verification_method: str) -> str:
-    """The controller a verification method URL belongs to: the URL without its fragment."""
-    return verification_method.split("#", 1)[0]
 
 
 _MAX_JSON_DEPTH = 512
@@ -242,14 +237,7 @@ def issue(
         if isinstance(micro_credential, MicroCredential)
         else MicroCredential.parse(micro_credential)
     )
-    controller = _controller(key.verification_method)
-    if mc.issuer.id is None:
-        mc = mc.with_issuer_id(controller)
-    elif mc.issuer.id != controller:
-        raise ProofGenerationError(
-            f"the issuer {mc.issuer.id!r} does not control the key {key.verification_method!r}",
-            path=("issuer", "id"),
-        )
+    mc = mc.issued_by(key.verification_method)
     if format == "ob3":
         from microcred.bindings.ob3 import to_ob3
 

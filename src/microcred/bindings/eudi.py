@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from microcred.errors import InvalidOptionError, ProofGenerationError
+from microcred.errors import InvalidOptionError
 from microcred.jose.disclosures import ClaimPath
 from microcred.jose.sd_jwt import issue_sd_jwt
 from microcred.jose.vc_jwt import CLAIM_NAMES
@@ -119,17 +119,10 @@ def to_sd_jwt_vc(
     `iss`; `holder_key` goes in `cnf` (presentations then need a Key Binding JWT),
     `status` is a Token Status List reference `{"status_list": {"idx", "uri"}}`."""
     model = mc if isinstance(mc, MicroCredential) else MicroCredential.parse(mc)
-    controller = key.verification_method.split("#", 1)[0]
-    if model.issuer.id is None:
-        model = model.with_issuer_id(controller)
-    elif model.issuer.id != controller:
-        raise ProofGenerationError(
-            f"the issuer {model.issuer.id!r} does not control the key {key.verification_method!r}",
-            path=("issuer", "id"),
-        )
+    model = model.issued_by(key.verification_method)  # the key's controller is `iss`
     claims, default, _ = to_sd_jwt_vc_claims(model, vct=vct, language=language)
     moment = issued_at or datetime.now(UTC)
-    envelope: dict[str, Any] = {"iss": controller, "iat": int(moment.timestamp()), "vct": vct}
+    envelope: dict[str, Any] = {"iss": model.issuer.id, "iat": int(moment.timestamp()), "vct": vct}
     if expires is not None:
         envelope["exp"] = int(expires.timestamp())
     if holder_key is not None:

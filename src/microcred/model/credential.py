@@ -12,7 +12,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
-from microcred.errors import FieldError, InvalidMicroCredential, Path
+from microcred.errors import FieldError, InvalidMicroCredential, Path, ProofGenerationError
 from microcred.model._base import AbsoluteIRI, Distinct, ModelPart, Timestamp, field_errors
 from microcred.model.parts import (
     Assessment,
@@ -151,6 +151,20 @@ class MicroCredential(ModelPart):
             quality_assurance=assurance,
         )
         return type(self).model_validate(fields)
+
+    def issued_by(self, verification_method: str) -> MicroCredential:
+        """This credential as the controller of `verification_method` (its URL without the
+        fragment) issues it: that issuer id filled in when absent; ProofGenerationError
+        when the credential names another issuer, who does not control the key."""
+        controller = verification_method.split("#", 1)[0]
+        if self.issuer.id is None:
+            return self.with_issuer_id(controller)
+        if self.issuer.id != controller:
+            raise ProofGenerationError(
+                f"the issuer {self.issuer.id!r} does not control the key {verification_method!r}",
+                path=("issuer", "id"),
+            )
+        return self
 
     def organisations(self) -> Iterator[tuple[Path, Organisation]]:
         """Every organisation with its JSON path: issuer, awarding bodies, QA bodies."""
