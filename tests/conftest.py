@@ -59,3 +59,13 @@ def reference_loader(reference_dir: Path) -> DocumentLoader:
     for url, path in _REFERENCE_CONTEXT_FILES.items():
         documents[url] = json.loads((reference_dir / path).read_text(encoding="utf-8"))
     return chain(BundledLoader(), StaticLoader(documents))
+
+
+@pytest.fixture
+def key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """An Ed25519 key file made by `microcred keygen`, for the CLI tests."""
+    from tests.cli_run import run
+
+    path = tmp_path / "key.json"
+    assert run(capsys, "keygen", "-o", str(path))[0] == 0
+    return path

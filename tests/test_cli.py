@@ -12,22 +12,9 @@ from typing import Any
 
 import pytest
 
-from microcred.cli import main
+from tests.cli_run import run
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "key.json"
-    assert run(capsys, "keygen", "--type", "ed25519", "-o", str(path))[0] == 0
-    return path
 
 
 def test_keygen_writes_a_private_file(key_file: Path) -> None:

@@ -8,26 +8,13 @@ from pathlib import Path
 import pytest
 
 from microcred import api
-from microcred.cli import main
+from tests.cli_run import run
 
 EXAMPLE = json.loads(
     (Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json").read_text(
         encoding="utf-8"
     )
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "key.json"
-    assert run(capsys, "keygen", "--type", "ed25519", "-o", str(path))[0] == 0
-    return path
 
 
 def item(i: int) -> str:

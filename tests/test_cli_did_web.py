@@ -9,17 +9,11 @@ from pathlib import Path
 import pytest
 
 from microcred import DidWebResolver, did_web_to_url, verify
-from microcred.cli import main
+from tests.cli_run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "docs" / "examples" / "microcredential.json")
 DID = "did:web:university.example"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -8,17 +8,11 @@ from pathlib import Path
 import pytest
 
 from microcred import api
-from microcred.cli import main
 from microcred.keys.did_web import did_web_document, signer_for
 from microcred.keys.keypair import KeyPair
+from tests.cli_run import run
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

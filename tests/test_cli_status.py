@@ -9,27 +9,14 @@ from typing import Any
 import pytest
 
 from microcred import api
-from microcred.cli import main
 from microcred.keys.keypair import KeyPair
 from microcred.status.bitstring import StatusList
 from microcred.status.check import status_file_name
 from microcred.status.credential import status_entry
+from tests.cli_run import run
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "microcredential.json"
 URL = "https://issuer.example/status/revocation/1"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "key.json"
-    assert run(capsys, "keygen", "-o", str(path))[0] == 0
-    return path
 
 
 def _key(path: Path) -> KeyPair:

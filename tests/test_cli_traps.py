@@ -18,23 +18,11 @@ from microcred.bindings.elm import to_credential
 from microcred.cli import main
 from microcred.model import MicroCredential
 from microcred.status.check import status_file_name
+from tests.cli_run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "microcredential.json"
 URL = "https://issuer.example/status/1"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "key.json"
-    assert run(capsys, "keygen", "-o", str(path))[0] == 0
-    return path
 
 
 def test_status_create_into_a_new_folder_makes_it(

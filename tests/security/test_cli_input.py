@@ -18,6 +18,7 @@ import pytest
 from microcred import api
 from microcred.cli import main
 from microcred.status.check import status_file_name
+from tests.cli_run import run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "microcredential.json"
 LIST_URL = "https://issuer.example/status/1"
@@ -51,12 +52,6 @@ SLOTS = [
     ["verify-presentation", "{bad}", "--challenge", "c"],
     ["verify-presentation", "{vc}", "--challenge", "c", "--did-document", "{bad}"],
 ]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def fails_cleanly(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[str, str]:
